@@ -1,0 +1,15 @@
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+
+
+class PeriodResultsView(APIView):
+    """A year's results in the export_results JSON shape; public once the year is published."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, year: int):
+        period = selectors.period_get(actor=request.user, year=year)
+        return Response(selectors.results_report(period=period))

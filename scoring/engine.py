@@ -1,0 +1,396 @@
+"""The index engine: PAR-INDEX.md §3 over Decimal, free of the database.
+
+Every rounding in the portal goes through `q2`. Inputs are plain dataclasses, so the same
+functions serve the index job, the live running total of the agency workspace, the import of
+published years and the reports.
+
+Conventions
+- A deduction leaf's value is the positive number of points taken off.
+- A leaf with no value yet counts 0 toward the score; its maximum still counts toward the
+  standard score if it applies.
+- Bands are the strings of `scoring.enums.Band` ("tot", "kha", "trung_binh", "yeu").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+TWO_PLACES = Decimal("0.01")
+HUNDRED = Decimal("100")
+ZERO = Decimal("0")
+
+TOT, KHA, TRUNG_BINH, YEU = "tot", "kha", "trung_binh", "yeu"
+BANDS_HIGH_TO_LOW = (TOT, KHA, TRUNG_BINH, YEU)
+
+SCORED, BONUS, DEDUCTION = "scored", "bonus", "deduction"
+
+
+class ScoringInputError(ValueError):
+    """Entered figures that cannot be scored; the message is for the user (Vietnamese)."""
+
+
+def q2(value: Decimal | int | str) -> Decimal:
+    """The one rounding function: half-up to 2 decimals."""
+    return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def to_decimal(value, *, label: str = "") -> Decimal:
+    """Parse a user-entered number: accepts a decimal comma and a trailing %."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise ScoringInputError(_("%(label)s phải là một số.") % {"label": label or _("Giá trị")})
+    elif isinstance(value, int):
+        result = Decimal(value)
+    else:
+        text = str(value if value is not None else "").strip().replace("\u00a0", "")
+        text = text.rstrip("%").strip().replace(" ", "")
+        if "," in text and "." in text:
+            # 1.234,5 (Vietnamese) or 1,234.5 (English): the last separator is the decimal.
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        try:
+            result = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ScoringInputError(
+                _("%(label)s “%(value)s” không phải là một số hợp lệ.")
+                % {"label": label or _("Giá trị"), "value": value}
+            ) from None
+    if not result.is_finite():
+        raise ScoringInputError(_("%(label)s phải là một số hữu hạn.") % {"label": label or _("Giá trị")})
+    return result
+
+
+# --- bands -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BandThresholds:
+    tot: Decimal = Decimal("85")
+    kha: Decimal = Decimal("75")
+    trung_binh: Decimal = Decimal("60")
+
+
+def band_for(index: Decimal, thresholds: BandThresholds = BandThresholds()) -> str:
+    """Band of a (rounded) index."""
+    index = q2(index)
+    if index >= thresholds.tot:
+        return TOT
+    if index >= thresholds.kha:
+        return KHA
+    if index >= thresholds.trung_binh:
+        return TRUNG_BINH
+    return YEU
+
+
+def band_below(band: str) -> str:
+    position = BANDS_HIGH_TO_LOW.index(band)
+    return BANDS_HIGH_TO_LOW[min(position + 1, len(BANDS_HIGH_TO_LOW) - 1)]
+
+
+def apply_downgrade(
+    band: str, late_percent: Decimal | None, threshold_percent: Decimal | None
+) -> tuple[str, bool]:
+    """Late-dossier rule: share of late dossiers ≥ threshold drops one band (not below Yếu)."""
+    if late_percent is None or threshold_percent is None:
+        return band, False
+    if Decimal(late_percent) >= Decimal(threshold_percent):
+        lower = band_below(band)
+        return lower, lower != band
+    return band, False
+
+
+# --- leaf points -------------------------------------------------------------------------
+
+
+def _fraction_table(table: Sequence[Mapping], value: Decimal) -> Decimal:
+    """Rows {"min": x, "fraction": f}: the first row (highest min first) with value ≥ min."""
+    for row in sorted(table, key=lambda r: Decimal(str(r["min"])), reverse=True):
+        if value >= Decimal(str(row["min"])):
+            return Decimal(str(row["fraction"]))
+    return ZERO
+
+
+def _check_step(value: Decimal, step: Decimal, maximum: Decimal, label: str) -> Decimal:
+    if value < 0:
+        raise ScoringInputError(_("%(label)s không được âm.") % {"label": label})
+    if value > maximum:
+        raise ScoringInputError(
+            _("%(label)s %(value)s vượt quá điểm tối đa %(max)s.")
+            % {"label": label, "value": vn_number(value), "max": vn_number(maximum)}
+        )
+    if step > 0 and (value / step) != (value / step).to_integral_value():
+        raise ScoringInputError(
+            _("%(label)s phải chấm theo bước %(step)s điểm.")
+            % {"label": label, "step": vn_number(step)}
+        )
+    return q2(value)
+
+
+def _count(inputs: Mapping, key: str = "count") -> int:
+    raw = inputs.get(key)
+    try:
+        count = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise ScoringInputError(_("Số lượng phải là số nguyên không âm.")) from None
+    if count < 0 or str(raw).strip().startswith("-"):
+        raise ScoringInputError(_("Số lượng phải là số nguyên không âm."))
+    return count
+
+
+def leaf_points(method: str, params: Mapping, maximum: Decimal, inputs: Mapping) -> Decimal:
+    """Points of a leaf from what was entered, by its scoring method (PAR-INDEX.md §2).
+
+    - yes_no: inputs {"answer": true|false} → max or 0.
+    - levels: params {"levels": [{"key", "label", "fraction"}]}; inputs {"level": key}
+      → fraction × max.
+    - manual / bonus: params {"step": "0.25"}; inputs {"value": "1,5"} in [0, max] at the step.
+    - ratio: inputs {"numerator", "denominator"}; params {"threshold": "95"} (≥ X% → max,
+      below → ratio × max / X%) or {"table": [{"min": "95", "fraction": "1"}, …]}.
+    - survey: inputs {"sipas": "82,5"} (a percentage); params {"table": […]} as for ratio,
+      or {"full_at": "90"} (linear below).
+    - count: params {"per_item": "0.5"}; inputs {"count": n} → min(max, n × per_item).
+    - deduction: params {"per_item": "2"}; inputs {"count": n} → min(max, n × per_item)
+      points taken off.
+    """
+    maximum = Decimal(maximum)
+    label = _("Điểm")
+    if method == "yes_no":
+        answer = inputs.get("answer")
+        if isinstance(answer, str):
+            answer = {"true": True, "co": True, "có": True, "1": True, "yes": True,
+                      "false": False, "khong": False, "không": False, "0": False,
+                      "no": False}.get(answer.strip().lower())
+        if answer not in (True, False):
+            raise ScoringInputError(_("Hãy chọn Có hoặc Không."))
+        return q2(maximum if answer else ZERO)
+    if method == "levels":
+        key = str(inputs.get("level", ""))
+        for level in params.get("levels", []):
+            if str(level["key"]) == key:
+                return q2(maximum * Decimal(str(level["fraction"])))
+        raise ScoringInputError(_("Hãy chọn một mức trong danh sách."))
+    if method in ("manual", "bonus"):
+        if inputs.get("value") in (None, ""):
+            raise ScoringInputError(_("Hãy nhập điểm."))
+        value = to_decimal(inputs.get("value"), label=label)
+        return _check_step(value, Decimal(str(params.get("step", "0.25"))), maximum, label)
+    if method == "ratio":
+        numerator = to_decimal(inputs.get("numerator"), label=_("Tử số"))
+        denominator = to_decimal(inputs.get("denominator"), label=_("Mẫu số"))
+        if denominator <= 0:
+            raise ScoringInputError(
+                _("Mẫu số phải lớn hơn 0; nếu không phát sinh, hãy đề nghị giảm trừ.")
+            )
+        if numerator < 0 or numerator > denominator:
+            raise ScoringInputError(_("Tử số phải nằm trong khoảng từ 0 đến mẫu số."))
+        percent = numerator / denominator * HUNDRED
+        if "table" in params:
+            return q2(maximum * _fraction_table(params["table"], percent))
+        threshold = Decimal(str(params.get("threshold", "100")))
+        if percent >= threshold:
+            return q2(maximum)
+        return q2(percent * maximum / threshold)
+    if method == "survey":
+        sipas = to_decimal(inputs.get("sipas"), label=_("Chỉ số hài lòng"))
+        if sipas < 0 or sipas > HUNDRED:
+            raise ScoringInputError(_("Chỉ số hài lòng phải từ 0 đến 100%."))
+        if "table" in params:
+            return q2(maximum * _fraction_table(params["table"], sipas))
+        full_at = Decimal(str(params.get("full_at", "100")))
+        return q2(maximum if sipas >= full_at else sipas * maximum / full_at)
+    if method in ("count", "deduction"):
+        count = _count(inputs)
+        per_item = Decimal(str(params.get("per_item", "1")))
+        return q2(min(maximum, per_item * count))
+    raise ScoringInputError(_("Phương pháp chấm không xác định: %(m)s") % {"m": method})
+
+
+# --- a unit's score ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeafLine:
+    """One leaf of one unit at one stage.
+
+    `ancestors` are the codes of the field and criterion the leaf sits under (for the
+    sub-indexes); `exempt` is true when the leaf or any ancestor is exempt for the unit.
+    """
+
+    code: str
+    maximum: Decimal
+    value: Decimal | None = None
+    kind: str = SCORED
+    exempt: bool = False
+    ancestors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NodeIndex:
+    standard: Decimal
+    score: Decimal
+    index: Decimal | None
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    standard: Decimal
+    appraised: Decimal
+    index: Decimal | None
+    scored: Decimal
+    bonus_claimed: Decimal
+    bonus_counted: Decimal
+    deductions: Decimal
+    sub_indexes: dict[str, NodeIndex] = field(default_factory=dict)
+
+
+def ratio_index(score: Decimal, standard: Decimal, *, cap_at_100: bool = False) -> Decimal | None:
+    """score / standard × 100, rounded; None when there is no standard."""
+    if standard <= 0:
+        return None
+    index = q2(Decimal(score) / Decimal(standard) * HUNDRED)
+    if cap_at_100 and index > HUNDRED:
+        return q2(HUNDRED)
+    return index
+
+
+def unit_score(
+    leaves: Iterable[LeafLine], *, bonus_cap: Decimal, cap_at_100: bool = True
+) -> UnitScore:
+    """Standard score, appraised score with capped bonus and deductions, index, sub-indexes."""
+    standard = scored = bonus = deductions = ZERO
+    node_standard: dict[str, Decimal] = {}
+    node_score: dict[str, Decimal] = {}
+    for leaf in leaves:
+        if leaf.exempt:
+            continue
+        value = Decimal(leaf.value) if leaf.value is not None else ZERO
+        if leaf.kind == BONUS:
+            bonus += value
+        elif leaf.kind == DEDUCTION:
+            deductions += value
+        else:
+            standard += Decimal(leaf.maximum)
+            scored += value
+            for code in leaf.ancestors:
+                node_standard[code] = node_standard.get(code, ZERO) + Decimal(leaf.maximum)
+                node_score[code] = node_score.get(code, ZERO) + value
+    bonus_counted = min(bonus, Decimal(bonus_cap))
+    appraised = q2(scored + bonus_counted - deductions)
+    sub_indexes = {
+        code: NodeIndex(
+            standard=q2(node_standard[code]),
+            score=q2(node_score[code]),
+            index=ratio_index(node_score[code], node_standard[code]),
+        )
+        for code in node_standard
+    }
+    return UnitScore(
+        standard=q2(standard),
+        appraised=appraised,
+        index=ratio_index(appraised, standard, cap_at_100=cap_at_100),
+        scored=q2(scored),
+        bonus_claimed=q2(bonus),
+        bonus_counted=q2(bonus_counted),
+        deductions=q2(deductions),
+        sub_indexes=sub_indexes,
+    )
+
+
+# --- ranks, means, year over year --------------------------------------------------------
+
+
+def competition_ranks(indexes: Mapping[Hashable, Decimal | None]) -> dict[Hashable, int | None]:
+    """Rank by index, descending; equal indexes share a rank (1, 1, 3). None is unranked."""
+    ranked = sorted(
+        ((key, q2(value)) for key, value in indexes.items() if value is not None),
+        key=lambda item: item[1],
+        reverse=True,
+    )
+    ranks: dict[Hashable, int | None] = {key: None for key in indexes}
+    previous: Decimal | None = None
+    rank = 0
+    for position, (key, value) in enumerate(ranked, start=1):
+        if value != previous:
+            rank = position
+            previous = value
+        ranks[key] = rank
+    return ranks
+
+
+def mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    """Arithmetic mean of the known values, rounded; None when none is known."""
+    known = [Decimal(v) for v in values if v is not None]
+    if not known:
+        return None
+    return q2(sum(known, ZERO) / len(known))
+
+
+def overall_mean(group_means: Iterable[Decimal | None]) -> Decimal | None:
+    """The overall mean (trung bình chung) is the mean of the group means, not of all units."""
+    return mean(group_means)
+
+
+def delta(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    if current is None or previous is None:
+        return None
+    return q2(Decimal(current) - Decimal(previous))
+
+
+def units_up_down(deltas: Iterable[Decimal | None]) -> tuple[int, int]:
+    up = down = 0
+    for value in deltas:
+        if value is None:
+            continue
+        if value > 0:
+            up += 1
+        elif value < 0:
+            down += 1
+    return up, down
+
+
+def band_counts(bands: Iterable[str | None]) -> dict[str, int]:
+    counts = {band: 0 for band in BANDS_HIGH_TO_LOW}
+    for band in bands:
+        if band in counts:
+            counts[band] += 1
+    return counts
+
+
+def band_history(bands_by_year: Mapping[int, str | None], years: Sequence[int]) -> list[str | None]:
+    """Bands of the given years in that order (None where the unit was not ranked)."""
+    return [bands_by_year.get(year) for year in years]
+
+
+def two_consecutive_low(bands_by_year: Mapping[int, str | None], year: int) -> bool:
+    """Accountability: Trung bình or Yếu in `year` and in `year - 1`."""
+    low = {TRUNG_BINH, YEU}
+    return bands_by_year.get(year) in low and bands_by_year.get(year - 1) in low
+
+
+def head_cannot_be_rated_excellent(band: str | None) -> bool:
+    """A head cannot be rated “hoàn thành tốt nhiệm vụ” if the unit is Trung bình or below."""
+    return band in {TRUNG_BINH, YEU}
+
+
+# --- display -----------------------------------------------------------------------------
+
+
+def vn_number(value: Decimal | None, places: int = 2) -> str:
+    """Vietnamese display: decimal comma, dot for thousands (1.234,50)."""
+    if value is None or value == "":
+        return ""
+    text = f"{q2(value):,.{places}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def vn_percent(value: Decimal | None) -> str:
+    return "" if value is None or value == "" else f"{vn_number(value)}%"

@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Phase(models.TextChoices):
+    SETUP = "setup", _("Chuẩn bị")
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    ROUND1 = "round1", _("Thẩm định lần 1")
+    ROUND1_CLOSED = "round1_closed", _("Kết thúc thẩm định lần 1")
+    SUPPLEMENT = "supplement", _("Giải trình bổ sung")
+    ROUND2 = "round2", _("Thẩm định lần 2")
+    COUNCIL = "council", _("Hội đồng thẩm định")
+    PUBLISHED = "published", _("Đã công bố")
+
+
+class Stage(models.TextChoices):
+    SELF = "self", _("Tự đánh giá")
+    ROUND1 = "round1", _("Thẩm định lần 1")
+    FINAL = "final", _("Thẩm định lần 2 / chính thức")
+
+
+class NodeLevel(models.TextChoices):
+    FIELD = "field", _("Lĩnh vực")
+    CRITERION = "criterion", _("Tiêu chí")
+    SUB = "sub", _("Tiêu chí thành phần")
+
+
+class NodeKind(models.TextChoices):
+    """Whether a node counts toward the standard score, is bonus, or a deduction."""
+
+    SCORED = "scored", _("Tính điểm")
+    BONUS = "bonus", _("Điểm thưởng")
+    DEDUCTION = "deduction", _("Điểm trừ")
+
+
+class Method(models.TextChoices):
+    YES_NO = "yes_no", _("Có / Không")
+    LEVELS = "levels", _("Theo mức")
+    MANUAL = "manual", _("Chấm trực tiếp theo bước")
+    RATIO = "ratio", _("Theo tỷ lệ")
+    SURVEY = "survey", _("Theo chỉ số hài lòng")
+    COUNT = "count", _("Theo số lượng")
+    BONUS = "bonus", _("Điểm thưởng")
+    DEDUCTION = "deduction", _("Điểm trừ")
+
+
+class Band(models.TextChoices):
+    TOT = "tot", _("Tốt")
+    KHA = "kha", _("Khá")
+    TRUNG_BINH = "trung_binh", _("Trung bình")
+    YEU = "yeu", _("Yếu")
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã nộp")
+
+
+class ResultSource(models.TextChoices):
+    COMPUTED = "computed", _("Tính từ điểm chấm")
+    IMPORTED = "imported", _("Nhập từ kết quả đã công bố")
