@@ -266,41 +266,65 @@ def unit_score(
     leaves: Iterable[LeafLine], *, bonus_cap: Decimal, cap_at_100: bool = True
 ) -> UnitScore:
     """Standard score, appraised score with capped bonus and deductions, index, sub-indexes."""
-    standard = scored = bonus = deductions = ZERO
-    node_standard: dict[str, Decimal] = {}
-    node_score: dict[str, Decimal] = {}
+    sums = ScoreSums()
     for leaf in leaves:
-        if leaf.exempt:
-            continue
-        value = Decimal(leaf.value) if leaf.value is not None else ZERO
-        if leaf.kind == BONUS:
-            bonus += value
-        elif leaf.kind == DEDUCTION:
-            deductions += value
+        if not leaf.exempt:
+            sums.add(leaf.kind, Decimal(leaf.maximum), leaf.value, leaf.ancestors)
+    return unit_score_from_sums(sums, bonus_cap=bonus_cap, cap_at_100=cap_at_100)
+
+
+@dataclass
+class ScoreSums:
+    """Running sums of a unit's applicable, non-exempt leaves (what `unit_score` needs).
+
+    The index job fills these from sums the database aggregates; `unit_score` from leaves.
+    """
+
+    standard: Decimal = ZERO
+    scored: Decimal = ZERO
+    bonus: Decimal = ZERO
+    deductions: Decimal = ZERO
+    node_standard: dict[str, Decimal] = field(default_factory=dict)
+    node_score: dict[str, Decimal] = field(default_factory=dict)
+
+    def add(self, kind: str, maximum: Decimal, value: Decimal | None,
+            ancestors: Iterable[str] = (), sign: int = 1) -> None:
+        """Add (sign=1) or take away (sign=-1) one leaf's maximum and value."""
+        value = Decimal(value) * sign if value is not None else ZERO
+        if kind == BONUS:
+            self.bonus += value
+        elif kind == DEDUCTION:
+            self.deductions += value
         else:
-            standard += Decimal(leaf.maximum)
-            scored += value
-            for code in leaf.ancestors:
-                node_standard[code] = node_standard.get(code, ZERO) + Decimal(leaf.maximum)
-                node_score[code] = node_score.get(code, ZERO) + value
-    bonus_counted = min(bonus, Decimal(bonus_cap))
-    appraised = q2(scored + bonus_counted - deductions)
+            maximum = Decimal(maximum) * sign
+            self.standard += maximum
+            self.scored += value
+            for code in ancestors:
+                self.node_standard[code] = self.node_standard.get(code, ZERO) + maximum
+                self.node_score[code] = self.node_score.get(code, ZERO) + value
+
+
+def unit_score_from_sums(sums: ScoreSums, *, bonus_cap: Decimal, cap_at_100: bool = True
+                         ) -> UnitScore:
+    bonus_counted = min(sums.bonus, Decimal(bonus_cap))
+    appraised = q2(sums.scored + bonus_counted - sums.deductions)
     sub_indexes = {
         code: NodeIndex(
-            standard=q2(node_standard[code]),
-            score=q2(node_score[code]),
-            index=ratio_index(node_score[code], node_standard[code]),
+            standard=q2(standard),
+            score=q2(sums.node_score.get(code, ZERO)),
+            index=ratio_index(sums.node_score.get(code, ZERO), standard),
         )
-        for code in node_standard
+        for code, standard in sums.node_standard.items()
+        if standard > 0
     }
     return UnitScore(
-        standard=q2(standard),
+        standard=q2(sums.standard),
         appraised=appraised,
-        index=ratio_index(appraised, standard, cap_at_100=cap_at_100),
-        scored=q2(scored),
-        bonus_claimed=q2(bonus),
+        index=ratio_index(appraised, sums.standard, cap_at_100=cap_at_100),
+        scored=q2(sums.scored),
+        bonus_claimed=q2(sums.bonus),
         bonus_counted=q2(bonus_counted),
-        deductions=q2(deductions),
+        deductions=q2(sums.deductions),
         sub_indexes=sub_indexes,
     )
 
