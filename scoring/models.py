@@ -41,6 +41,10 @@ class Period(models.Model):
     self_assessment_deadline = models.DateTimeField(
         _("hạn nộp hồ sơ tự đánh giá"), null=True, blank=True
     )
+    self_assessment_closed = models.BooleanField(
+        _("đã khóa nộp hồ sơ tự đánh giá"), default=False,
+        help_text=_("Bộ phận thư ký khóa: không nhận thêm hồ sơ, kể cả nộp trễ hạn."),
+    )
     round1_start = models.DateTimeField(_("bắt đầu thẩm định lần 1"), null=True, blank=True)
     round1_end = models.DateTimeField(_("kết thúc thẩm định lần 1"), null=True, blank=True)
     supplement_start = models.DateTimeField(_("bắt đầu giải trình bổ sung"), null=True,

@@ -5,6 +5,7 @@ answered as "not found" by the access helpers of scoring.selectors.
 """
 
 import rules
+from django.utils import timezone
 
 from units.rules import (
     heads_unit,
@@ -65,4 +66,41 @@ rules.add_perm(
 rules.add_perm(
     "scoring.withdraw_assessment",
     heads_assessment_unit & assessment_in_self_phase & assessment_is_submitted,
+)
+
+
+# --- the agency self-assessment workspace ---------------------------------------------------
+
+
+@rules.predicate
+def assessment_before_deadline(user, assessment) -> bool:
+    """Server time before the self-assessment deadline (no deadline set: always before)."""
+    if assessment is None:
+        return False
+    deadline = assessment.period.self_assessment_deadline
+    return deadline is None or timezone.now() <= deadline
+
+
+@rules.predicate
+def assessment_submissions_open(user, assessment) -> bool:
+    return assessment is not None and not assessment.period.self_assessment_closed
+
+
+# The workspace is the unit's own: agency staff and head only (others get a 404).
+rules.add_perm("scoring.view_own_assessment", own_assessment)
+# What the pages offer; the services re-check and explain a refusal.
+rules.add_perm(
+    "scoring.submit_assessment_now",
+    heads_assessment_unit
+    & assessment_in_self_phase
+    & assessment_is_draft
+    & assessment_submissions_open,
+)
+rules.add_perm(
+    "scoring.withdraw_assessment_now",
+    heads_assessment_unit
+    & assessment_in_self_phase
+    & assessment_is_submitted
+    & assessment_before_deadline
+    & assessment_submissions_open,
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import Http404
@@ -128,12 +129,14 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     """The year's results in the export_results / results API shape (JSON-ready).
 
     Numbers are strings with 2 decimals, bands `tot|kha|trung_binh|yeu`; `previous_*` come from
-    the year before (final stage), matched by unit code and group code.
+    the year before (final stage), matched by unit code and group code, and only when that
+    year is published (a reopened year must not leak through the next year's public page).
+    The overall `previous_mean_index` is the year before's own overall mean (all its groups).
     """
     current = list(
         Result.objects.filter(period=period, stage=stage).select_related("unit", "group")
     )
-    previous_period = Period.objects.filter(year=period.year - 1).first()
+    previous_period = Period.objects.filter(year=period.year - 1, phase=Phase.PUBLISHED).first()
     previous = {r.unit_id: r for r in _final_results(previous_period)}
     groups = {g.id: g for g in Group.objects.all()}
     group_order = [
@@ -152,7 +155,7 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         previous_by_group[result.group_id].append(result)
 
     units_out, groups_out, deltas = [], [], []
-    group_means, previous_group_means = [], []
+    group_means = []
     for group_id in group_order:
         members = sorted(
             by_group.get(group_id, []),
@@ -189,8 +192,6 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         previous_members = previous_by_group.get(group_id, [])
         previous_mean = engine.mean(r.index for r in previous_members)
         group_means.append(group_mean)
-        if previous_members:
-            previous_group_means.append(previous_mean)
         groups_out.append(
             {
                 "group_code": groups[group_id].code,
@@ -210,9 +211,385 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         "groups": groups_out,
         "overall": {
             "mean_index": _s(engine.overall_mean(group_means)),
-            "previous_mean_index": _s(engine.overall_mean(previous_group_means)),
+            "previous_mean_index": _s(
+                engine.overall_mean(
+                    engine.mean(r.index for r in members) for members in previous_by_group.values()
+                )
+            ),
             "units_up": up,
             "units_down": down,
             "band_counts": engine.band_counts(r.band for r in current),
         },
     }
+
+
+# --- the agency self-assessment workspace ------------------------------------------------
+#
+# Reads for the unit's own dossier at the SELF stage. Each one runs a fixed number of queries
+# whatever the number of leaves: the tree, the group's maxima, the scores, the exemptions
+# and the evidence are each read once and joined in memory.
+
+
+def _evidence_selectors():
+    """The evidence app's selectors, or None while that app is not built yet."""
+    try:
+        from evidence import selectors as evidence_selectors
+    except ImportError:
+        return None
+    if not hasattr(evidence_selectors, "evidence_counts"):
+        return None
+    return evidence_selectors
+
+
+def evidence_counts_of(*, assessment) -> dict[int, int]:
+    """Evidence files linked to each leaf of the assessment: {criterion id: count}."""
+    module = _evidence_selectors()
+    return dict(module.evidence_counts(assessment=assessment)) if module else {}
+
+
+def own_assessment_get(*, actor, assessment_id: int) -> Assessment:
+    """The unit's own dossier (agency staff and head); anyone else gets the same 404."""
+    return assessment_get(
+        actor=actor, assessment_id=assessment_id, perm="scoring.view_own_assessment"
+    )
+
+
+@dataclass
+class _SelfState:
+    nodes: list  # Criterion, in tree order
+    by_id: dict
+    depth: dict[int, int]
+    ancestors: dict[int, tuple[int, ...]]
+    maxima: dict[int, Decimal]  # applicable leaves of the unit's group: id → maximum
+    scores: dict  # criterion id → LeafScore (SELF)
+    exemptions: dict  # criterion id → Exemption (SELF)
+    evidence_counts: dict[int, int]
+
+    def exempt_by(self, criterion_id: int) -> int | None:
+        """The id of the exempt node covering the leaf (itself or an ancestor), if any."""
+        for node_id in (criterion_id, *reversed(self.ancestors[criterion_id])):
+            if node_id in self.exemptions:
+                return node_id
+        return None
+
+    def applicable_leaves(self):
+        return [n for n in self.nodes if n.is_leaf and n.id in self.maxima]
+
+
+def _tree_order(nodes: list) -> tuple[list, dict[int, int], dict[int, tuple[int, ...]]]:
+    children: dict[int | None, list] = defaultdict(list)
+    for node in sorted(nodes, key=lambda n: (n.order, n.code)):
+        children[node.parent_id].append(node)
+    ordered, depth, ancestors = [], {}, {}
+    stack = [(node, 0, ()) for node in reversed(children[None])]
+    while stack:
+        node, level, parents = stack.pop()
+        ordered.append(node)
+        depth[node.id] = level
+        ancestors[node.id] = parents
+        for child in reversed(children.get(node.id, [])):
+            stack.append((child, level + 1, (*parents, node.id)))
+    return ordered, depth, ancestors
+
+
+def _self_state(assessment: Assessment) -> _SelfState:
+    from .models import Exemption, LeafScore
+
+    nodes, depth, ancestors = _tree_order(
+        list(Criterion.objects.filter(period_id=assessment.period_id))
+    )
+    maxima = dict(
+        CriterionMax.objects.filter(
+            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+        ).values_list("criterion_id", "max_score")
+    )
+    scores = {
+        s.criterion_id: s for s in LeafScore.objects.filter(assessment=assessment, stage=Stage.SELF)
+    }
+    exemptions = {
+        e.criterion_id: e for e in Exemption.objects.filter(assessment=assessment, stage=Stage.SELF)
+    }
+    return _SelfState(
+        nodes=nodes,
+        by_id={n.id: n for n in nodes},
+        depth=depth,
+        ancestors=ancestors,
+        maxima=maxima,
+        scores=scores,
+        exemptions=exemptions,
+        evidence_counts=evidence_counts_of(assessment=assessment),
+    )
+
+
+@dataclass(frozen=True)
+class MissingLeaf:
+    criterion_id: int
+    code: str
+    name: str
+    field_code: str
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What stops a submission: unscored leaves, scored leaves with no evidence nor text."""
+
+    unscored: list[MissingLeaf]
+    unexplained: list[MissingLeaf]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unscored and not self.unexplained
+
+
+def _completeness(state: _SelfState) -> Completeness:
+    unscored, unexplained = [], []
+    for leaf in state.applicable_leaves():
+        if state.exempt_by(leaf.id) is not None:
+            continue
+        missing = MissingLeaf(leaf.id, leaf.code, leaf.name, leaf.field_code)
+        score = state.scores.get(leaf.id)
+        if score is None or score.value is None:
+            # Bonus and deduction leaves are claimed only when they apply.
+            if leaf.kind == engine.SCORED:
+                unscored.append(missing)
+            continue
+        if (
+            leaf.evidence_required
+            and not state.evidence_counts.get(leaf.id)
+            and not score.explanation.strip()
+        ):
+            unexplained.append(missing)
+    return Completeness(unscored=unscored, unexplained=unexplained)
+
+
+def assessment_completeness(*, assessment: Assessment) -> Completeness:
+    """Every applicable, non-exempt scored leaf has points; every leaf with points has
+    evidence or an explanation (leaves with `evidence_required` off need neither)."""
+    return _completeness(_self_state(assessment))
+
+
+@dataclass(frozen=True)
+class RunningTotal:
+    standard: Decimal
+    score: Decimal
+    index: Decimal | None
+    band: str | None
+    bonus_claimed: Decimal
+    bonus_counted: Decimal
+    deductions: Decimal
+
+
+def running_total(*, actor, assessment: Assessment) -> tuple[RunningTotal, dict]:
+    """The SELF-stage total of the dossier so far and the sub-indexes by node code."""
+    if not actor.has_perm("scoring.view_own_assessment", assessment):
+        raise Http404
+    from .services import assessment_scores_compute  # services import this module
+
+    (computation,) = assessment_scores_compute(
+        period=assessment.period, stage=Stage.SELF, assessment_ids=[assessment.id]
+    )
+    score = computation.score
+    total = RunningTotal(
+        standard=score.standard,
+        score=score.appraised,
+        index=score.index,
+        band=computation.band if score.index is not None else None,
+        bonus_claimed=score.bonus_claimed,
+        bonus_counted=score.bonus_counted,
+        deductions=score.deductions,
+    )
+    return total, score.sub_indexes
+
+
+@dataclass(frozen=True)
+class FieldProgress:
+    criterion: Criterion
+    applicable: int
+    scored: int
+    exempt: int
+    evidence: int
+    points: Decimal
+    sub_index: engine.NodeIndex | None
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def to_score(self) -> int:
+        return self.applicable - self.exempt
+
+
+def workspace_summary(*, actor, assessment: Assessment) -> dict:
+    """Per field: leaves applicable / scored / exempt, evidence files, sub-index so far;
+    plus the running total (standard, score, index, band) and the completeness check."""
+    total, sub_indexes = running_total(actor=actor, assessment=assessment)
+    state = _self_state(assessment)
+    per_field: dict[int, dict] = {}
+    for leaf in state.applicable_leaves():
+        field_id = (state.ancestors[leaf.id] or (leaf.id,))[0]
+        row = per_field.setdefault(
+            field_id,
+            {"applicable": 0, "scored": 0, "exempt": 0, "evidence": 0, "points": engine.ZERO},
+        )
+        row["applicable"] += 1
+        row["evidence"] += state.evidence_counts.get(leaf.id, 0)
+        if state.exempt_by(leaf.id) is not None:
+            row["exempt"] += 1
+            continue
+        score = state.scores.get(leaf.id)
+        if score is not None and score.value is not None:
+            row["scored"] += 1
+            row["points"] += score.value
+    fields = [
+        FieldProgress(
+            criterion=node,
+            sub_index=sub_indexes.get(node.code),
+            points=engine.q2(per_field[node.id].pop("points")),
+            **per_field[node.id],
+        )
+        for node in state.nodes
+        if node.parent_id is None and node.id in per_field
+    ]
+    return {"fields": fields, "total": total, "completeness": _completeness(state)}
+
+
+@dataclass(frozen=True)
+class LevelOption:
+    key: str
+    label: str
+    points: Decimal
+
+
+@dataclass
+class FormRow:
+    """One line of a field's scoring form: a heading (criterion) or a leaf to score."""
+
+    criterion: Criterion
+    depth: int
+    is_leaf: bool
+    maximum: Decimal | None = None
+    score: object = None  # LeafScore (SELF) or None
+    exemption: object = None  # the leaf's own Exemption (SELF) or None
+    exempt_by_code: str | None = None  # an ancestor's exemption covering the leaf
+    links: list = field(default_factory=list)
+    other_files: list = field(default_factory=list)
+    evidence_count: int = 0
+    level_options: list[LevelOption] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> dict:
+        return self.score.inputs if self.score is not None else {}
+
+    @property
+    def version(self) -> int:
+        return self.score.version if self.score is not None else 0
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exemption is not None or self.exempt_by_code is not None
+
+    @property
+    def params_json(self) -> str:
+        """The method's parameters for the live preview in the browser (workspace.js)."""
+        return json.dumps(self.criterion.params or {}, ensure_ascii=False)
+
+
+def _level_options(criterion: Criterion, maximum: Decimal) -> list[LevelOption]:
+    return [
+        LevelOption(
+            key=str(level["key"]),
+            label=str(level.get("label", level["key"])),
+            points=engine.q2(maximum * Decimal(str(level["fraction"]))),
+        )
+        for level in (criterion.params or {}).get("levels", [])
+    ]
+
+
+def field_form_rows(*, actor, assessment: Assessment, field_code: str) -> tuple[Criterion, list]:
+    """The field node and a row for each node under it that applies to the unit's group:
+    criterion headings and leaves with maximum, SELF score, exemption and evidence."""
+    if not actor.has_perm("scoring.view_own_assessment", assessment):
+        raise Http404
+    state = _self_state(assessment)
+    field_node = next(
+        (n for n in state.nodes if n.parent_id is None and n.code == field_code), None
+    )
+    if field_node is None:
+        raise Http404
+    module = _evidence_selectors()
+    by_criterion = module.evidence_by_criterion(assessment=assessment) if module else {}
+    files = list(module.evidence_files(assessment=assessment)) if module else []
+    wanted = {field_node.id}
+    for leaf_id in state.maxima:
+        if leaf_id in state.ancestors and field_node.id in (*state.ancestors[leaf_id], leaf_id):
+            wanted.update(state.ancestors[leaf_id])
+            wanted.add(leaf_id)
+    rows = []
+    for node in state.nodes:
+        if node.id not in wanted or node.id == field_node.id:
+            continue
+        if not node.is_leaf:
+            rows.append(FormRow(criterion=node, depth=state.depth[node.id], is_leaf=False))
+            continue
+        maximum = state.maxima[node.id]
+        covering = state.exempt_by(node.id)
+        links = list(by_criterion.get(node.id, []))
+        linked_ids = {f.pk for f in links}
+        rows.append(
+            FormRow(
+                criterion=node,
+                depth=state.depth[node.id],
+                is_leaf=True,
+                maximum=maximum,
+                score=state.scores.get(node.id),
+                exemption=state.exemptions.get(node.id),
+                exempt_by_code=state.by_id[covering].code
+                if covering not in (None, node.id)
+                else None,
+                links=links,
+                other_files=[f for f in files if f.pk not in linked_ids],
+                evidence_count=state.evidence_counts.get(node.id, len(links)),
+                level_options=_level_options(node, maximum),
+            )
+        )
+    return field_node, rows
+
+
+def leaf_form_row(*, actor, assessment: Assessment, criterion_id: int) -> FormRow:
+    """One leaf's row (after a save): same shape as field_form_rows."""
+    field_code = (
+        Criterion.objects.filter(pk=criterion_id, period_id=assessment.period_id)
+        .values_list("code", flat=True)
+        .first()
+    )
+    if field_code is None:
+        raise Http404
+    _, rows = field_form_rows(
+        actor=actor, assessment=assessment, field_code=field_code.split(".")[0]
+    )
+    for row in rows:
+        if row.criterion.id == criterion_id and row.is_leaf:
+            return row
+    raise Http404
+
+
+def evidence_enabled() -> bool:
+    """Whether the evidence app's leaf block can be included in the forms."""
+    if _evidence_selectors() is None:
+        return False
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template("evidence/_leaf_evidence.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def self_deadline_passed(*, period: Period) -> bool:
+    from django.utils import timezone
+
+    deadline = period.self_assessment_deadline
+    return deadline is not None and timezone.now() > deadline

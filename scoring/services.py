@@ -8,13 +8,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.rules import heads_unit
+
 from . import engine
-from .enums import Phase, ResultSource, Stage
-from .models import Assessment, Exemption, LeafScore, Period, PeriodGroup, Result
-from .selectors import criteria_leaves
+from .computation import score_sums
+from .enums import AssessmentStatus, Phase, ResultSource, Stage
+from .models import (
+    Assessment,
+    CriterionMax,
+    Exemption,
+    LeafScore,
+    Period,
+    PeriodGroup,
+    Result,
+)
+from .selectors import assessment_completeness, criteria_leaves
 
 
 class PublishedYearError(Exception):
@@ -53,38 +66,13 @@ def assessment_scores_compute(
     if assessment_ids is not None:
         assessments = assessments.filter(pk__in=assessment_ids)
     assessments = list(assessments)
-    ids = [a.id for a in assessments]
-    values: dict[tuple[int, int], Decimal | None] = {
-        (a, c): v
-        for a, c, v in LeafScore.objects.filter(assessment_id__in=ids, stage=stage).values_list(
-            "assessment_id", "criterion_id", "value"
-        )
-    }
-    exempt: dict[int, set[int]] = defaultdict(set)
-    for a, c in Exemption.objects.filter(assessment_id__in=ids, stage=stage).values_list(
-        "assessment_id", "criterion_id"
-    ):
-        exempt[a].add(c)
+    sums = score_sums(leaves=leaves, assessments=assessments, stage=stage)
     thresholds = period_thresholds(period)
     computations = []
     for assessment in assessments:
         group_id = assessment.unit.group_id
-        exempt_ids = exempt.get(assessment.id, set())
-        lines = [
-            engine.LeafLine(
-                code=leaf.code,
-                maximum=leaf.maxima[group_id],
-                value=values.get((assessment.id, leaf.criterion_id)),
-                kind=leaf.kind,
-                exempt=leaf.criterion_id in exempt_ids
-                or any(a in exempt_ids for a in leaf.ancestor_ids),
-                ancestors=leaf.ancestor_codes,
-            )
-            for leaf in leaves
-            if group_id in leaf.maxima
-        ]
-        score = engine.unit_score(
-            lines,
+        score = engine.unit_score_from_sums(
+            sums[assessment.id],
             bonus_cap=bonus_caps.get(group_id, Decimal("0")),
             cap_at_100=period.cap_index_at_100,
         )
@@ -194,3 +182,287 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
         ]
     )
     return results_hash(period=period, stage=stage)
+
+
+# --- the agency self-assessment ----------------------------------------------------------
+
+# The inputs each scoring method reads (see engine.leaf_points); anything else is dropped.
+METHOD_INPUT_KEYS: dict[str, tuple[str, ...]] = {
+    "yes_no": ("answer",),
+    "levels": ("level",),
+    "manual": ("value",),
+    "bonus": ("value",),
+    "ratio": ("numerator", "denominator"),
+    "survey": ("sipas",),
+    "count": ("count",),
+    "deduction": ("count",),
+}
+
+
+class StaleVersionError(Exception):
+    """The leaf was changed since the client read it (HTTP 409 in the API).
+
+    `current` is the stored LeafScore (None when the client expected a row that is gone).
+    """
+
+    def __init__(self, current: LeafScore | None):
+        self.current = current
+        version = current.version if current is not None else 0
+        super().__init__(
+            _(
+                "Điểm tiêu chí này vừa được thay đổi ở nơi khác (phiên bản %(version)s). "
+                "Hãy tải lại trang để xem dữ liệu mới nhất."
+            )
+            % {"version": version}
+        )
+
+
+class IncompleteAssessmentError(ValidationError):
+    """Submission refused: `unscored` and `unexplained` list the leaf codes to complete."""
+
+    def __init__(self, *, unscored: list[str], unexplained: list[str]):
+        self.unscored = unscored
+        self.unexplained = unexplained
+        parts = []
+        if unscored:
+            parts.append(
+                _("Các tiêu chí chưa chấm điểm: %(codes)s.") % {"codes": ", ".join(unscored)}
+            )
+        if unexplained:
+            parts.append(
+                _("Các tiêu chí chưa có tài liệu kiểm chứng hoặc giải trình: %(codes)s.")
+                % {"codes": ", ".join(unexplained)}
+            )
+        super().__init__(_("Hồ sơ chưa đầy đủ. ") + " ".join(parts), code="incomplete")
+
+    @property
+    def missing(self) -> list[str]:
+        return self.unscored + [c for c in self.unexplained if c not in self.unscored]
+
+
+def _assessment_lock(assessment: Assessment) -> Assessment:
+    """Re-read the assessment under a row lock: every self-assessment write is serialised."""
+    return (
+        Assessment.objects.select_for_update()
+        .select_related("period", "unit", "unit__group")
+        .get(pk=assessment.pk)
+    )
+
+
+def _require(actor, perm: str, obj) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _applicable_leaf(assessment: Assessment, criterion) -> Decimal:
+    """The leaf's maximum for the unit's group; refuses a node that is not a scorable leaf."""
+    maximum = (
+        CriterionMax.objects.filter(
+            criterion_id=criterion.pk,
+            criterion__period_id=assessment.period_id,
+            criterion__is_leaf=True,
+            group_id=assessment.unit.group_id,
+        )
+        .values_list("max_score", flat=True)
+        .first()
+    )
+    if maximum is None:
+        raise ValidationError(
+            _("Tiêu chí %(code)s không áp dụng cho khối của đơn vị trong kỳ đánh giá này.")
+            % {"code": criterion.code},
+            code="not_applicable",
+        )
+    return maximum
+
+
+def _clean_inputs(method: str, inputs: dict) -> dict:
+    cleaned = {}
+    for key in METHOD_INPUT_KEYS.get(method, ()):
+        raw = inputs.get(key)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw is None or raw == "":
+            continue
+        cleaned[key] = raw if isinstance(raw, bool | int) else str(raw)
+    return cleaned
+
+
+def _self_exempt_ids(assessment: Assessment, criterion) -> set[int]:
+    """Ids among the leaf and its ancestors that are exempt at the SELF stage."""
+    ids = []
+    node = criterion
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return set(
+        Exemption.objects.filter(
+            assessment=assessment, stage=Stage.SELF, criterion_id__in=ids
+        ).values_list("criterion_id", flat=True)
+    )
+
+
+@transaction.atomic
+def self_score_set(
+    *,
+    actor,
+    assessment: Assessment,
+    criterion,
+    inputs: dict,
+    explanation: str,
+    expected_version: int | None = None,
+) -> LeafScore:
+    """Save the agency's own score of a leaf (stage SELF) from what was entered.
+
+    Points come from `engine.leaf_points` (a ScoringInputError carries the message for the
+    user; nothing is saved). Empty inputs save the explanation alone and leave no points,
+    so typed text is never lost. Saving identical data again changes nothing (same
+    version); `expected_version` (0 for "no score yet") guards against overwriting a change
+    made elsewhere: StaleVersionError.
+    """
+    assessment = _assessment_lock(assessment)
+    _require(actor, "scoring.edit_self_assessment", assessment)
+    maximum = _applicable_leaf(assessment, criterion)
+    cleaned = _clean_inputs(criterion.method, inputs or {})
+    explanation = (explanation or "").strip()
+    if cleaned:
+        if _self_exempt_ids(assessment, criterion):
+            raise ValidationError(
+                _("Tiêu chí đang được đề nghị giảm trừ; hãy rút đề nghị trước khi chấm điểm."),
+                code="exempt",
+            )
+        value = engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
+    else:
+        value = None
+
+    current = (
+        LeafScore.objects.select_for_update()
+        .filter(assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF)
+        .first()
+    )
+    if current is not None and (
+        current.value == value and current.inputs == cleaned and current.explanation == explanation
+    ):
+        return current  # a repeated save (e.g. a retried request): nothing to do
+    if expected_version is not None:
+        stored_version = current.version if current is not None else 0
+        if expected_version != stored_version:
+            raise StaleVersionError(current)
+    if current is None:
+        return LeafScore.objects.create(
+            assessment=assessment,
+            criterion_id=criterion.pk,
+            stage=Stage.SELF,
+            value=value,
+            inputs=cleaned,
+            explanation=explanation,
+            updated_by=actor,
+        )
+    current.value = value
+    current.inputs = cleaned
+    current.explanation = explanation
+    current.version += 1
+    current.updated_by = actor
+    current.save(
+        update_fields=["value", "inputs", "explanation", "version", "updated_by", "updated_at"]
+    )
+    return current
+
+
+@transaction.atomic
+def self_exemption_claim(*, actor, assessment: Assessment, criterion, reason: str) -> Exemption:
+    """Claim that a leaf does not apply to the unit (giảm trừ), with the required reason."""
+    assessment = _assessment_lock(assessment)
+    _require(actor, "scoring.edit_self_assessment", assessment)
+    _applicable_leaf(assessment, criterion)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Vui lòng nêu lý do đề nghị giảm trừ"), code="reason_required")
+    exemption = Exemption.objects.filter(
+        assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF
+    ).first()
+    if exemption is None:
+        return Exemption.objects.create(
+            assessment=assessment,
+            criterion_id=criterion.pk,
+            stage=Stage.SELF,
+            reason=reason,
+            created_by=actor,
+        )
+    if exemption.reason != reason:
+        exemption.reason = reason
+        exemption.save(update_fields=["reason"])
+    return exemption
+
+
+@transaction.atomic
+def self_exemption_withdraw(*, actor, assessment: Assessment, criterion) -> None:
+    """Withdraw the claim; the leaf's score (kept meanwhile) counts again. No-op if none."""
+    assessment = _assessment_lock(assessment)
+    _require(actor, "scoring.edit_self_assessment", assessment)
+    Exemption.objects.filter(
+        assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF
+    ).delete()
+
+
+def _deadline_passed(period: Period) -> bool:
+    deadline = period.self_assessment_deadline
+    return deadline is not None and timezone.now() > deadline
+
+
+@transaction.atomic
+def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assessment:
+    """The head submits the dossier for appraisal; it becomes read-only.
+
+    After the deadline the dossier is still taken and recorded as late (server time), unless
+    the secretariat closed submissions. Submitting twice changes nothing.
+    """
+    assessment = _assessment_lock(assessment)
+    if assessment.status == AssessmentStatus.SUBMITTED and heads_unit(actor, assessment.unit):
+        return assessment
+    _require(actor, "scoring.submit_assessment", assessment)
+    if assessment.period.self_assessment_closed:
+        raise ValidationError(_("Bộ phận thư ký đã khóa việc nộp hồ sơ"), code="closed")
+    if not confirm:
+        raise ValidationError(
+            _("Vui lòng xác nhận nội dung hồ sơ trước khi nộp."), code="confirm_required"
+        )
+    completeness = assessment_completeness(assessment=assessment)
+    if not completeness.complete:
+        raise IncompleteAssessmentError(
+            unscored=[leaf.code for leaf in completeness.unscored],
+            unexplained=[leaf.code for leaf in completeness.unexplained],
+        )
+    now = timezone.now()
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = now
+    assessment.submitted_by = actor
+    assessment.is_late = _deadline_passed(assessment.period)
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_withdraw(*, actor, assessment: Assessment) -> Assessment:
+    """The head takes a submitted dossier back to draft, only before the deadline."""
+    assessment = _assessment_lock(assessment)
+    if assessment.status == AssessmentStatus.DRAFT and heads_unit(actor, assessment.unit):
+        return assessment
+    _require(actor, "scoring.withdraw_assessment", assessment)
+    if _deadline_passed(assessment.period):
+        raise ValidationError(
+            _("Đã quá hạn nộp hồ sơ (%(deadline)s), không thể rút hồ sơ về để sửa.")
+            % {
+                "deadline": timezone.localtime(assessment.period.self_assessment_deadline).strftime(
+                    "%H:%M %d/%m/%Y"
+                )
+            },
+            code="deadline_passed",
+        )
+    if assessment.period.self_assessment_closed:
+        raise ValidationError(_("Bộ phận thư ký đã khóa việc nộp hồ sơ"), code="closed")
+    assessment.status = AssessmentStatus.DRAFT
+    assessment.submitted_at = None
+    assessment.submitted_by = None
+    assessment.is_late = False
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
+    return assessment
