@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from scoring.enums import Method, NodeKind, NodeLevel, Phase, Stage
+from scoring import engine
+from scoring.enums import Method, NodeKind, NodeLevel, Phase, ResultSource, Stage
 from scoring.models import (
     Assessment,
     Criterion,
@@ -14,6 +15,7 @@ from scoring.models import (
     LeafScore,
     Period,
     PeriodGroup,
+    Result,
 )
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
@@ -126,5 +128,21 @@ def exempt(assessment: Assessment, criterion: Criterion, stage: str = Stage.FINA
                                     reason=reason)
 
 
+def make_result(period: Period, unit: Unit, index=None, band: str | None = None, *,
+                standard=None, appraised=None, rank: int | None = None, group_size: int = 0,
+                group: Group | None = None, stage: str = Stage.FINAL,
+                source: str = ResultSource.IMPORTED) -> Result:
+    """A stored result row; the band defaults to the one of the index (Yếu without index)."""
+    index = None if index is None else Decimal(str(index))
+    return Result.objects.create(
+        period=period, unit=unit, group=group or unit.group, stage=stage,
+        standard_score=None if standard is None else Decimal(str(standard)),
+        appraised_score=None if appraised is None else Decimal(str(appraised)),
+        index=index, band=band or (engine.band_for(index) if index is not None else engine.YEU),
+        rank_in_group=rank, group_size=group_size, source=source,
+    )
+
+
 __all__ = ["PASSWORD", "RoleKind", "make_group", "make_unit", "make_user", "make_period",
-           "make_node", "make_small_tree", "make_assessment", "set_score", "exempt"]
+           "make_node", "make_small_tree", "make_assessment", "set_score", "exempt",
+           "make_result"]
