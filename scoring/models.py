@@ -144,6 +144,9 @@ class CriterionMax(models.Model):
         verbose_name_plural = _("điểm tối đa theo khối")
 
 
+    def __str__(self):
+        return f"{self.criterion.code} — {self.group.code}: {self.max_score}"
+
 class Assessment(models.Model):
     """One unit's dossier for one period."""
 
@@ -201,7 +204,12 @@ class LeafScore(models.Model):
             models.UniqueConstraint(fields=["assessment", "criterion", "stage"],
                                     name="leafscore_unique")
         ]
+        # The index job reads one stage of a period's assessments at a time.
+        indexes = [models.Index(fields=["stage", "assessment"], name="leafscore_stage_assessment")]
 
+
+    def __str__(self):
+        return f"{self.criterion.code} ({self.get_stage_display()}): {self.value}"
 
 class Exemption(models.Model):
     """A node (leaf, criterion or field) that does not apply to a unit at a stage (giảm trừ)."""
@@ -224,6 +232,9 @@ class Exemption(models.Model):
             models.CheckConstraint(condition=~models.Q(reason=""), name="exemption_reason"),
         ]
 
+
+    def __str__(self):
+        return f"{self.criterion.code} ({self.get_stage_display()}): {self.reason[:40]}"
 
 class Result(models.Model):
     """A unit's computed (or imported, for years before the portal) result at a stage."""
@@ -253,3 +264,6 @@ class Result(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "unit", "stage"], name="result_unique")
         ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period.year} ({self.get_stage_display()}): {self.index}"

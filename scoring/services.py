@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ class UnitComputation:
     band: str
     band_before_downgrade: str | None
     downgraded: bool
+    unit_code: str = ""
 
 
 def assessment_scores_compute(
@@ -92,6 +93,7 @@ def assessment_scores_compute(
                 band=band,
                 band_before_downgrade=before,
                 downgraded=downgraded,
+                unit_code=assessment.unit.code,
             )
         )
     return computations
@@ -116,26 +118,26 @@ def _details(computation: UnitComputation) -> dict:
     }
 
 
-def results_hash(*, period: Period, stage: str) -> str:
-    """SHA-256 of a stage's stored results, in a canonical order."""
-    rows = Result.objects.filter(period=period, stage=stage).order_by("unit__code")
-    payload = [
-        [
-            r.unit.code,
-            r.group_id,
-            str(r.standard_score),
-            str(r.appraised_score),
-            str(r.index),
-            r.band,
-            r.downgraded,
-            r.rank_in_group,
-            r.group_size,
-            r.details,
-        ]
-        for r in rows.select_related("unit")
-    ]
+def _results_digest(rows) -> str:
+    """SHA-256 over result rows (unit code, group, scores, index, band, rank, details)."""
+    payload = sorted(
+        [code, group_id, str(standard), str(appraised), str(index), band, downgraded, rank,
+         size, details]
+        for code, group_id, standard, appraised, index, band, downgraded, rank, size, details
+        in rows
+    )
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def results_hash(*, period: Period, stage: str) -> str:
+    """SHA-256 of a stage's stored results, in a canonical order."""
+    return _results_digest(
+        Result.objects.filter(period=period, stage=stage).values_list(
+            "unit__code", "group_id", "standard_score", "appraised_score", "index", "band",
+            "downgraded", "rank_in_group", "group_size", "details",
+        )
+    )
 
 
 @transaction.atomic
@@ -160,28 +162,37 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
     for group_id, indexes in indexes_by_group.items():
         ranks_by_group[group_id] = engine.competition_ranks(indexes)
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Aggregating a national year's scores sorts ~1M rows: keep it in memory.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    results = [
+        Result(
+            period=period,
+            unit_id=c.unit_id,
+            group_id=c.group_id,
+            stage=stage,
+            standard_score=c.score.standard,
+            appraised_score=c.score.appraised,
+            index=c.score.index,
+            band=c.band,
+            downgraded=c.downgraded,
+            rank_in_group=ranks_by_group[c.group_id][c.unit_id],
+            group_size=sizes[c.group_id],
+            source=ResultSource.COMPUTED,
+            details=_details(c),
+        )
+        for c in computations
+    ]
     Result.objects.filter(period=period, stage=stage).delete()
-    Result.objects.bulk_create(
-        [
-            Result(
-                period=period,
-                unit_id=c.unit_id,
-                group_id=c.group_id,
-                stage=stage,
-                standard_score=c.score.standard,
-                appraised_score=c.score.appraised,
-                index=c.score.index,
-                band=c.band,
-                downgraded=c.downgraded,
-                rank_in_group=ranks_by_group[c.group_id][c.unit_id],
-                group_size=sizes[c.group_id],
-                source=ResultSource.COMPUTED,
-                details=_details(c),
-            )
-            for c in computations
-        ]
+    Result.objects.bulk_create(results, batch_size=2000)
+    # The hash of what was just written (the same digest results_hash reads back).
+    codes = {c.unit_id: c.unit_code for c in computations}
+    return _results_digest(
+        (codes[r.unit_id], r.group_id, r.standard_score, r.appraised_score, r.index, r.band,
+         r.downgraded, r.rank_in_group, r.group_size, r.details)
+        for r in results
     )
-    return results_hash(period=period, stage=stage)
 
 
 # --- the agency self-assessment ----------------------------------------------------------
