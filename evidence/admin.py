@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import EvidenceFile, EvidenceLink
+
+
+class EvidenceLinkInline(admin.TabularInline):
+    model = EvidenceLink
+    extra = 0
+    fields = ["criterion", "linked_by", "linked_at", "removed_at", "removed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    """Read-only: evidence is changed through the services (audit fields, storage)."""
+
+    list_display = [
+        "original_name",
+        "assessment",
+        "kind",
+        "size",
+        "stage",
+        "scan_status",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+    ]
+    list_filter = ["kind", "stage", "scan_status", "assessment__period"]
+    search_fields = ["original_name", "sha256", "assessment__unit__name"]
+    list_select_related = ["assessment__unit", "assessment__period", "uploaded_by"]
+    inlines = [EvidenceLinkInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidenceLink)
+class EvidenceLinkAdmin(admin.ModelAdmin):
+    list_display = ["file", "criterion", "linked_by", "linked_at", "removed_at"]
+    list_select_related = ["file", "criterion", "linked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,327 @@
+"""Writes of evidence: upload (streamed, sniffed, scanned, hashed), link, unlink, remove.
+
+Every service is keyword-only and atomic. An upload is checked completely (size, type by
+content, malware when clamd is configured, SHA-256) before anything is written; stored
+objects are deleted again if the database write fails, so nothing is ever half-saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scoring.enums import Phase, Stage
+from scoring.models import Assessment, Criterion
+
+from . import clamav
+from .enums import ScanStatus
+from .models import EvidenceFile, EvidenceLink
+from .validation import DetectedType, clean_name, detect_type, safe_basename
+
+logger = logging.getLogger("evidence")
+security_logger = logging.getLogger("evidence.security")
+
+DUPLICATE_MESSAGE = gettext_lazy("Tệp này đã được tải lên trước đó; đã liên kết với tiêu chí")
+CHUNK_SIZE = 64 * 1024
+
+_STAGE_BY_PHASE = {
+    Phase.SETUP: Stage.SELF,
+    Phase.SELF_ASSESSMENT: Stage.SELF,
+    Phase.ROUND1: Stage.ROUND1,
+    Phase.ROUND1_CLOSED: Stage.ROUND1,
+    Phase.SUPPLEMENT: Stage.ROUND1,  # supplements answer round 1's requests
+}
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_UPLOAD_MB", 50)) * 1024 * 1024
+
+
+def oversize_error() -> ValidationError:
+    return ValidationError(
+        _("Tệp vượt quá dung lượng tối đa %(mb)s MB")
+        % {"mb": getattr(settings, "EVIDENCE_MAX_UPLOAD_MB", 50)},
+        code="size",
+    )
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    file: EvidenceFile
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    uploaded_file: object
+    name: str
+    detected: DetectedType
+    size: int
+    sha256: str
+    scan_status: str
+
+
+class _HashingFile(File):
+    """Wraps the upload so that whatever the storage reads is hashed and counted.
+
+    Not an UploadedFile on purpose: FileSystemStorage would otherwise *move* a temporary
+    upload into place without reading it.
+    """
+
+    def __init__(self, source, *, limit: int):
+        super().__init__(source, name=getattr(source, "name", None))
+        self.limit = limit
+        self._restart()
+
+    def _restart(self):
+        self.hasher = hashlib.sha256()
+        self.count = 0
+
+    def seek(self, offset, whence=0):
+        if offset == 0 and whence == 0:
+            self._restart()
+        return self.file.seek(offset, whence)
+
+    def read(self, size=-1):
+        if size is None or size < 0:  # file semantics: everything (storages read in chunks)
+            return b"".join(iter(lambda: self.read(CHUNK_SIZE), b""))
+        data = self.file.read(size)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise oversize_error()
+        self.hasher.update(data)
+        return data
+
+    def chunks(self, chunk_size=None):
+        self.seek(0)
+        while data := self.read(chunk_size or CHUNK_SIZE):
+            yield data
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _check_leaf(assessment: Assessment, criterion: Criterion):
+    if criterion.period_id != assessment.period_id or not criterion.is_leaf:
+        raise ValidationError(_("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này."), code="leaf")
+
+
+def _prepare(*, actor, assessment: Assessment, uploaded_file) -> _Prepared:
+    """Size, type and malware checks plus the SHA-256, reading the upload in chunks."""
+    limit = max_upload_bytes()
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        raise oversize_error()
+    detected = detect_type(uploaded_file)
+    hasher = hashlib.sha256()
+    total = 0
+
+    def stream():
+        nonlocal total
+        for chunk in uploaded_file.chunks(CHUNK_SIZE):
+            total += len(chunk)
+            if total > limit:
+                raise oversize_error()
+            hasher.update(chunk)
+            yield chunk
+
+    scan_status = ScanStatus.NOT_SCANNED
+    if clamav.is_configured():
+        try:
+            verdict = clamav.scan_chunks(stream())
+        except clamav.ClamdUnavailable as exc:
+            security_logger.error("clamd unavailable, upload refused: %s", exc)
+            raise ValidationError(
+                _("Không kiểm tra được mã độc, vui lòng thử lại sau"), code="scan_unavailable"
+            ) from exc
+        if verdict.infected:
+            security_logger.warning(
+                "malware refused: signature=%s name=%r size=%d sha256=%s user=%s assessment=%s",
+                verdict.signature,
+                uploaded_file.name,
+                total,
+                hasher.hexdigest(),
+                getattr(actor, "pk", None),
+                assessment.pk,
+            )
+            raise ValidationError(_("Tệp bị phát hiện mã độc, đã bị từ chối"), code="infected")
+        scan_status = ScanStatus.CLEAN
+    else:
+        for _chunk in stream():
+            pass
+    if total == 0:
+        raise ValidationError(_("Tệp rỗng."), code="empty")
+    return _Prepared(
+        uploaded_file=uploaded_file,
+        name=clean_name(uploaded_file.name, extension=detected.extension),
+        detected=detected,
+        size=total,
+        sha256=hasher.hexdigest(),
+        scan_status=scan_status,
+    )
+
+
+def _link(*, actor, evidence_file: EvidenceFile, criterion: Criterion) -> EvidenceLink:
+    link = EvidenceLink.objects.filter(
+        file=evidence_file, criterion=criterion, removed_at__isnull=True
+    ).first()
+    if link is not None:
+        return link
+    return EvidenceLink.objects.create(file=evidence_file, criterion=criterion, linked_by=actor)
+
+
+def _existing(assessment: Assessment, sha256: str) -> EvidenceFile | None:
+    return EvidenceFile.objects.filter(
+        assessment=assessment, sha256=sha256, removed_at__isnull=True
+    ).first()
+
+
+def _store(prepared: _Prepared, year: int) -> str:
+    """Write the bytes under a fresh random key; verify they are the bytes we checked."""
+    source = _HashingFile(prepared.uploaded_file, limit=max_upload_bytes())
+    key = default_storage.save(f"evidence/{year}/{uuid.uuid4().hex}", source)
+    if source.hasher.hexdigest() != prepared.sha256 or source.count != prepared.size:
+        default_storage.delete(key)
+        raise ValidationError(_("Tệp thay đổi trong khi tải lên, vui lòng thử lại."))
+    return key
+
+
+def _record(*, actor, assessment, criterion, prepared: _Prepared, stored_keys: list[str]):
+    existing = _existing(assessment, prepared.sha256)
+    if existing is None:
+        key = _store(prepared, assessment.period.year)
+        stored_keys.append(key)
+        try:
+            with transaction.atomic():
+                existing = EvidenceFile.objects.create(
+                    assessment=assessment,
+                    storage_key=key,
+                    original_name=prepared.name,
+                    kind=prepared.detected.kind,
+                    content_type=prepared.detected.content_type,
+                    size=prepared.size,
+                    sha256=prepared.sha256,
+                    stage=_STAGE_BY_PHASE.get(assessment.period.phase, Stage.FINAL),
+                    scan_status=prepared.scan_status,
+                    uploaded_by=actor,
+                )
+        except IntegrityError:
+            # The same content arrived concurrently: keep theirs, drop our copy.
+            default_storage.delete(key)
+            stored_keys.remove(key)
+            existing = _existing(assessment, prepared.sha256)
+            if existing is None:
+                raise
+            duplicate = True
+        else:
+            duplicate = False
+            logger.info(
+                "evidence uploaded: file=%s assessment=%s size=%d sha256=%s user=%s",
+                existing.pk,
+                assessment.pk,
+                prepared.size,
+                prepared.sha256,
+                getattr(actor, "pk", None),
+            )
+    else:
+        duplicate = True
+    _link(actor=actor, evidence_file=existing, criterion=criterion)
+    return UploadOutcome(file=existing, duplicate=duplicate)
+
+
+@transaction.atomic
+def evidence_upload_many(
+    *, actor, assessment: Assessment, criterion: Criterion, uploaded_files: list
+) -> list[UploadOutcome]:
+    """Upload several files for one leaf: all are accepted, or none (ValidationError)."""
+    _require(actor.has_perm("evidence.upload_file", assessment))
+    _check_leaf(assessment, criterion)
+    if not uploaded_files:
+        raise ValidationError(_("Hãy chọn tệp để tải lên."), code="required")
+    prepared = []
+    for uploaded_file in uploaded_files:
+        try:
+            prepared.append(
+                _prepare(actor=actor, assessment=assessment, uploaded_file=uploaded_file)
+            )
+        except ValidationError as exc:
+            if len(uploaded_files) == 1:
+                raise
+            raise ValidationError(
+                f"{safe_basename(uploaded_file.name)[:150]}: {exc.messages[0]}",
+                code=exc.code,
+            ) from exc
+    stored_keys: list[str] = []
+    try:
+        return [
+            _record(
+                actor=actor,
+                assessment=assessment,
+                criterion=criterion,
+                prepared=p,
+                stored_keys=stored_keys,
+            )
+            for p in prepared
+        ]
+    except BaseException:
+        for key in stored_keys:
+            default_storage.delete(key)
+        raise
+
+
+def evidence_upload(
+    *, actor, assessment: Assessment, criterion: Criterion, uploaded_file
+) -> UploadOutcome:
+    """Upload one file for a leaf. A file whose content is already in the dossier is not
+    stored again: the existing file is linked and returned with `duplicate=True`."""
+    return evidence_upload_many(
+        actor=actor, assessment=assessment, criterion=criterion, uploaded_files=[uploaded_file]
+    )[0]
+
+
+@transaction.atomic
+def evidence_link(*, actor, evidence_file: EvidenceFile, criterion: Criterion) -> EvidenceLink:
+    """Link an existing file of the dossier to another leaf (no-op when already linked)."""
+    _require(actor.has_perm("evidence.edit_file", evidence_file))
+    _check_leaf(evidence_file.assessment, criterion)
+    return _link(actor=actor, evidence_file=evidence_file, criterion=criterion)
+
+
+@transaction.atomic
+def evidence_unlink(*, actor, evidence_file: EvidenceFile, criterion: Criterion) -> bool:
+    """Remove the link between a file and a leaf (kept as history). False when not linked."""
+    _require(actor.has_perm("evidence.edit_file", evidence_file))
+    updated = EvidenceLink.objects.filter(
+        file=evidence_file, criterion=criterion, removed_at__isnull=True
+    ).update(removed_at=timezone.now(), removed_by=actor)
+    return bool(updated)
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence_file: EvidenceFile) -> EvidenceFile:
+    """Soft-remove a file and its links; the stored object and the rows are kept."""
+    locked = EvidenceFile.objects.select_for_update().get(pk=evidence_file.pk)
+    if locked.removed_at is not None:
+        return locked
+    _require(actor.has_perm("evidence.edit_file", evidence_file))
+    now = timezone.now()
+    locked.removed_at = now
+    locked.removed_by = actor
+    locked.save(update_fields=["removed_at", "removed_by"])
+    EvidenceLink.objects.filter(file=locked, removed_at__isnull=True).update(
+        removed_at=now, removed_by=actor
+    )
+    logger.info("evidence removed: file=%s user=%s", locked.pk, getattr(actor, "pk", None))
+    return locked
