@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import DossierStats, ImprovementItem, ImprovementPlan, IndexRun, ReportFile
+
+
+@admin.register(IndexRun)
+class IndexRunAdmin(admin.ModelAdmin):
+    list_display = ["period", "stage", "status", "progress", "result_hash", "finished_at"]
+    list_filter = ["status", "stage"]
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(admin.ModelAdmin):
+    list_display = ["kind", "period", "status", "progress", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+
+
+class ImprovementItemInline(admin.TabularInline):
+    model = ImprovementItem
+    extra = 0
+
+
+@admin.register(ImprovementPlan)
+class ImprovementPlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__"]
+    inlines = [ImprovementItemInline]
+
+
+@admin.register(DossierStats)
+class DossierStatsAdmin(admin.ModelAdmin):
+    list_display = ["__str__"]

@@ -1,0 +1,91 @@
+"""A small server-side SVG bar chart, for PDFs (no JavaScript) and the report pages.
+
+Horizontal grouped bars: one row per category (long unit names fit on the left), one bar per
+series, a zero line so negative values (year-over-year deltas) extend to the left.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from scoring import engine
+
+from .documents import BarChart
+
+COLOURS = ["#9aa5b1", "#a50e0e", "#2a62b8", "#1b7f3b"]
+LABEL_WIDTH = 260
+VALUE_WIDTH = 70
+BAR_HEIGHT = 12
+GAP = 8
+
+
+def _label(value: Decimal, percent: bool) -> str:
+    return engine.vn_percent(value) if percent else engine.vn_number(value)
+
+
+def _short(text: str, limit: int = 42) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
+    """The chart as an <svg> element (a string safe to embed in HTML)."""
+    values = [v for _, series in chart.series for v in series if v is not None]
+    low = min([Decimal(0), *values])
+    high = max([Decimal(0), *values])
+    if chart.percent:
+        high = max(high, Decimal(100))
+    span = (high - low) or Decimal(1)
+    # Room for the value labels of negative bars, left of the plot.
+    pad = VALUE_WIDTH if low < 0 else 0
+    plot = width - LABEL_WIDTH - VALUE_WIDTH - pad
+    row_height = len(chart.series) * BAR_HEIGHT + GAP
+    legend_height = 18
+    top = 24 + legend_height
+    height = top + max(1, len(chart.categories)) * row_height + 10
+
+    def x_of(value: Decimal) -> float:
+        return LABEL_WIDTH + pad + float((Decimal(value) - low) / span) * plot
+
+    zero = x_of(Decimal(0))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Noto Sans, DejaVu Sans, sans-serif" '
+        f'font-size="10" role="img" aria-label="{escape(chart.title)}">',
+        f'<text x="0" y="14" font-size="12" font-weight="bold">{escape(chart.title)}</text>',
+    ]
+    for position, (name, _series) in enumerate(chart.series):
+        x = LABEL_WIDTH + position * 120
+        colour = COLOURS[position % len(COLOURS)]
+        parts.append(f'<rect x="{x}" y="24" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="33">{escape(str(name))}</text>')
+    for row, category in enumerate(chart.categories):
+        y = top + row * row_height
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + row_height / 2 + 2:.1f}" '
+            f'text-anchor="end">{escape(_short(str(category)))}</text>'
+        )
+        for position, (_name, series) in enumerate(chart.series):
+            value = series[row] if row < len(series) else None
+            if value is None:
+                continue
+            x_value = x_of(value)
+            left, right = min(zero, x_value), max(zero, x_value)
+            bar_y = y + position * BAR_HEIGHT
+            colour = COLOURS[position % len(COLOURS)]
+            parts.append(
+                f'<rect x="{left:.1f}" y="{bar_y}" width="{max(right - left, 0.5):.1f}" '
+                f'height="{BAR_HEIGHT - 2}" fill="{colour}"/>'
+            )
+            anchor_x = right + 3 if value >= 0 else left - 3
+            anchor = "start" if value >= 0 else "end"
+            parts.append(
+                f'<text x="{anchor_x:.1f}" y="{bar_y + BAR_HEIGHT - 3}" text-anchor="{anchor}" '
+                f'font-size="9">{escape(_label(value, chart.percent))}</text>'
+            )
+    parts.append(
+        f'<line x1="{zero:.1f}" y1="{top - 2}" x2="{zero:.1f}" y2="{height - 8}" '
+        f'stroke="#1d1d1f" stroke-width="0.8"/>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,395 @@
+"""Writes of reports: the index job's record, report files, improvement plans, outside inputs.
+
+Each service is keyword-only. Background work is queued with `transaction.on_commit`, so a
+task never runs for a row that was rolled back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring import engine
+from scoring.enums import Method, Stage
+from scoring.models import Assessment, LeafScore, Period
+from scoring.selectors import criteria_leaves
+from scoring.services import PublishedYearError, results_compute
+from units.models import Unit
+
+from . import selectors
+from .documents import province_document
+from .enums import FileFormat, JobStatus, ReportKind
+from .exports import document_pdf, document_xlsx
+from .models import DossierStats, ImprovementItem, ImprovementPlan, IndexRun, ReportFile
+
+logger = logging.getLogger(__name__)
+
+
+# --- the index job -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def index_run_request(*, actor, period: Period, stage: str = Stage.FINAL) -> IndexRun:
+    """Record a run of the index job and queue it once this transaction commits.
+
+    The hook for the appraisal workflow (round closed, year published) and the secretariat's
+    "compute now" button.
+    """
+    from .tasks import index_run_task
+
+    run = IndexRun.objects.create(period=period, stage=stage, requested_by=actor)
+    transaction.on_commit(lambda: index_run_task.delay(run.pk))
+    return run
+
+
+def _index_run_update(run_id: int, **fields) -> None:
+    IndexRun.objects.filter(pk=run_id).update(**fields)
+
+
+def index_run_execute(*, run_id: int) -> IndexRun:
+    """Run (or re-run) the index job of a recorded run; safe to run twice.
+
+    Not one transaction on purpose: "running" and the progress must be visible while the
+    computation (itself atomic) works. A run already done is left as it is; a run left
+    "running" by a crashed worker (acks_late redelivers it) is simply recomputed, since
+    results_compute replaces a stage's results whole.
+    """
+    run = IndexRun.objects.select_related("period").get(pk=run_id)
+    if run.status == JobStatus.DONE:
+        return run
+    _index_run_update(
+        run_id,
+        status=JobStatus.RUNNING,
+        progress=10,
+        error="",
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+    try:
+        result_hash = results_compute(period=run.period, stage=run.stage)
+    except PublishedYearError as error:
+        _index_run_update(
+            run_id,
+            status=JobStatus.FAILED,
+            progress=100,
+            error=str(error),
+            finished_at=timezone.now(),
+        )
+    except Exception as error:  # any failure must show on the run, not vanish in a worker log
+        logger.exception("index run %s failed", run_id)
+        _index_run_update(
+            run_id,
+            status=JobStatus.FAILED,
+            progress=100,
+            error=_("Lỗi khi tính chỉ số: %(e)s") % {"e": error},
+            finished_at=timezone.now(),
+        )
+    else:
+        _index_run_update(
+            run_id,
+            status=JobStatus.DONE,
+            progress=100,
+            result_hash=result_hash,
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
+
+
+# --- report files ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_file_request(
+    *, actor, kind: str, file_format: str, period: Period, params: dict | None = None
+) -> ReportFile:
+    """Record a province-wide report file to build and queue its task on commit."""
+    from .tasks import report_file_build_task
+
+    ReportKind(kind)
+    FileFormat(file_format)
+    report_file = ReportFile.objects.create(
+        kind=kind,
+        file_format=file_format,
+        period=period,
+        params=params or {},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    transaction.on_commit(lambda: report_file_build_task.delay(report_file.pk))
+    return report_file
+
+
+def document_bytes(document, file_format: str) -> bytes:
+    return document_xlsx(document) if file_format == FileFormat.XLSX else document_pdf(document)
+
+
+def report_file_build(*, report_file_id: int) -> ReportFile:
+    """Build the file and store it in default_storage; safe to run twice (rebuilds if not done)."""
+    report_file = ReportFile.objects.select_related("period").get(pk=report_file_id)
+    if report_file.status == JobStatus.DONE and report_file.file_key:
+        return report_file
+    ReportFile.objects.filter(pk=report_file_id).update(
+        status=JobStatus.RUNNING, progress=10, error=""
+    )
+    try:
+        document = province_document(report_file.kind, report_file.period)
+        ReportFile.objects.filter(pk=report_file_id).update(progress=50)
+        content = document_bytes(document, report_file.file_format)
+        ReportFile.objects.filter(pk=report_file_id).update(progress=90)
+        key = default_storage.save(
+            f"reports/{report_file.period.year}/{document.filename}-{report_file.pk}."
+            f"{report_file.file_format}",
+            ContentFile(content),
+        )
+    except Exception as error:  # shown to the person waiting on the progress bar
+        logger.exception("report file %s failed", report_file_id)
+        ReportFile.objects.filter(pk=report_file_id).update(
+            status=JobStatus.FAILED,
+            progress=100,
+            finished_at=timezone.now(),
+            error=_("Không tạo được báo cáo: %(e)s") % {"e": error},
+        )
+    else:
+        ReportFile.objects.filter(pk=report_file_id).update(
+            status=JobStatus.DONE, progress=100, file_key=key, finished_at=timezone.now()
+        )
+    report_file.refresh_from_db()
+    return report_file
+
+
+# --- improvement plans -------------------------------------------------------------------
+
+
+@transaction.atomic
+def improvement_plan_draft(*, actor, period: Period, unit: Unit) -> ImprovementPlan:
+    """Draft the unit's improvement plan from the leaves that lost points (final stage).
+
+    One row per lost leaf: content = the sub-criterion and the points lost, cause = the
+    appraiser's comment, lead = the unit. An existing plan is returned untouched (the unit may
+    already have edited it).
+    """
+    plan = ImprovementPlan.objects.select_for_update().filter(period=period, unit=unit).first()
+    if plan is not None:
+        return plan
+    plan = ImprovementPlan.objects.create(
+        period=period,
+        unit=unit,
+        created_by=actor,
+        title=_("Kế hoạch khắc phục hạn chế và cải thiện Chỉ số CCHC năm %(y)s của %(u)s")
+        % {"y": period.year, "u": unit.name},
+    )
+    items = []
+    for order, leaf in enumerate(selectors.unit_lost_leaves(period=period, unit=unit), start=1):
+        items.append(
+            ImprovementItem(
+                plan=plan,
+                criterion_id=leaf["criterion_id"],
+                order=order,
+                code=leaf["code"],
+                content=_("%(name)s (bị trừ %(lost)s/%(max)s điểm)")
+                % {
+                    "name": leaf["name"],
+                    "lost": engine.vn_number(leaf["lost"]),
+                    "max": engine.vn_number(leaf["maximum"]),
+                },
+                cause=leaf["comment"],
+                lead_unit=unit.name,
+                deadline=str(period.year + 1),
+            )
+        )
+    ImprovementItem.objects.bulk_create(items)
+    return plan
+
+
+@transaction.atomic
+def improvement_plan_save(*, actor, plan: ImprovementPlan, formset) -> ImprovementPlan:
+    """Save the edited rows of a plan (a valid ImprovementItem model formset)."""
+    formset.instance = plan
+    formset.save()
+    ImprovementPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    return plan
+
+
+# --- inputs from outside -----------------------------------------------------------------
+
+
+class ImportRowsError(ValueError):
+    """Rows that cannot be imported; `errors` are Vietnamese messages with line numbers."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def table_rows(*, content: bytes, filename: str) -> list[tuple[int, dict]]:
+    """(line number, row) of a CSV (UTF-8, comma or semicolon) or XLSX file with a header."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception:  # openpyxl raises many kinds for a broken file
+            raise ImportRowsError([_("Tệp XLSX không đọc được.")]) from None
+        lines = [
+            [("" if v is None else str(v)) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRowsError([_("Tệp CSV phải mã hóa UTF-8.")]) from None
+        first = text.splitlines()[0] if text.strip() else ""
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not lines:
+        raise ImportRowsError([_("Tệp không có dữ liệu.")])
+    header = [h.strip().lower() for h in lines[0]]
+    rows = []
+    for number, values in enumerate(lines[1:], start=2):
+        if not any(str(v).strip() for v in values):
+            continue
+        rows.append(
+            (
+                number,
+                {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)},
+            )
+        )
+    return rows
+
+
+def _require_columns(rows, header_keys: list[str], columns: list[str]) -> None:
+    missing = [c for c in columns if c not in header_keys]
+    if missing:
+        raise ImportRowsError([_("Thiếu cột: %(c)s.") % {"c": ", ".join(missing)}])
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+
+
+def _units_and_assessments(period: Period) -> tuple[dict[str, Unit], dict[int, Assessment]]:
+    units = {u.code: u for u in Unit.objects.all()}
+    assessments = {a.unit_id: a for a in Assessment.objects.filter(period=period)}
+    return units, assessments
+
+
+def _header(rows) -> list[str]:
+    return list(rows[0][1].keys()) if rows else []
+
+
+@transaction.atomic
+def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> ImportSummary:
+    """Set Assessment.sipas from rows `unit_code,sipas`; any bad row: nothing saved."""
+    rows = table_rows(content=content, filename=filename)
+    _require_columns(rows, _header(rows), ["unit_code", "sipas"])
+    units, assessments = _units_and_assessments(period)
+    errors, updates = [], []
+    for line, row in rows:
+        unit = units.get(row["unit_code"])
+        if unit is None or unit.id not in assessments:
+            errors.append(
+                _("Dòng %(n)s: không có đơn vị “%(c)s” trong kỳ %(y)s.")
+                % {"n": line, "c": row["unit_code"], "y": period.year}
+            )
+            continue
+        try:
+            value = engine.to_decimal(row["sipas"], label=_("Chỉ số hài lòng"))
+            if value < 0 or value > 100:
+                raise engine.ScoringInputError(_("Chỉ số hài lòng phải từ 0 đến 100%."))
+        except engine.ScoringInputError as error:
+            errors.append(_("Dòng %(n)s: %(e)s") % {"n": line, "e": error})
+            continue
+        assessment = assessments[unit.id]
+        assessment.sipas = engine.q2(value)
+        updates.append(assessment)
+    if errors:
+        raise ImportRowsError(errors)
+    Assessment.objects.bulk_update(updates, ["sipas"])
+    return ImportSummary(rows=len(updates))
+
+
+DOSSIER_COLUMNS = ["unit_code", "received", "early", "on_time", "late", "pending"]
+
+
+@transaction.atomic
+def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str) -> ImportSummary:
+    """Store rows `unit_code,received,early,on_time,late,pending` and set each assessment's
+    late_dossier_percent = late / (early + on_time + late) × 100; any bad row: nothing saved."""
+    rows = table_rows(content=content, filename=filename)
+    _require_columns(rows, _header(rows), DOSSIER_COLUMNS)
+    units, assessments = _units_and_assessments(period)
+    errors, parsed = [], []
+    for line, row in rows:
+        unit = units.get(row["unit_code"])
+        if unit is None or unit.id not in assessments:
+            errors.append(
+                _("Dòng %(n)s: không có đơn vị “%(c)s” trong kỳ %(y)s.")
+                % {"n": line, "c": row["unit_code"], "y": period.year}
+            )
+            continue
+        numbers = {}
+        for column in DOSSIER_COLUMNS[1:]:
+            text = row[column].replace(".", "").replace(" ", "")
+            if not text.isdigit():
+                errors.append(
+                    _("Dòng %(n)s: cột %(c)s phải là số nguyên không âm (“%(v)s”).")
+                    % {"n": line, "c": column, "v": row[column]}
+                )
+                break
+            numbers[column] = int(text)
+        else:
+            parsed.append((unit, numbers))
+    if errors:
+        raise ImportRowsError(errors)
+    for unit, numbers in parsed:
+        DossierStats.objects.update_or_create(
+            period=period, unit=unit, defaults={**numbers, "imported_by": actor}
+        )
+        resolved = numbers["early"] + numbers["on_time"] + numbers["late"]
+        assessment = assessments[unit.id]
+        assessment.late_dossier_percent = (
+            engine.q2(Decimal(numbers["late"]) / resolved * engine.HUNDRED) if resolved else None
+        )
+        assessment.save(update_fields=["late_dossier_percent"])
+    return ImportSummary(rows=len(parsed))
+
+
+@transaction.atomic
+def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=None) -> int:
+    """Write the survey-method leaves (inputs {"sipas": …} and points) of every assessment of
+    the period at a stage from Assessment.sipas; returns the number of leaf scores written."""
+    if period.is_published and stage == Stage.FINAL:
+        raise PublishedYearError(
+            _("Kết quả năm %(year)s đã công bố, không thể tính lại.") % {"year": period.year}
+        )
+    leaves = [leaf for leaf in criteria_leaves(period=period) if leaf.method == Method.SURVEY]
+    assessments = list(
+        Assessment.objects.filter(period=period, sipas__isnull=False).select_related("unit")
+    )
+    written = 0
+    for assessment in assessments:
+        for leaf in leaves:
+            maximum = leaf.maxima.get(assessment.unit.group_id)
+            if maximum is None:
+                continue
+            inputs = {"sipas": f"{assessment.sipas:.2f}"}
+            value = engine.leaf_points(leaf.method, leaf.params, maximum, inputs)
+            LeafScore.objects.update_or_create(
+                assessment=assessment,
+                criterion_id=leaf.criterion_id,
+                stage=stage,
+                defaults={"inputs": inputs, "value": value, "updated_by": actor},
+            )
+            written += 1
+    return written

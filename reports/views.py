@@ -1,0 +1,348 @@
+"""Report pages, file exports with a progress bar, open data. Views parse, check, call one
+selector or service, render; every refusal is the same 404 as a missing object."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from scoring import selectors as scoring_selectors
+from scoring.models import Period
+from scoring.services import PublishedYearError
+from units.models import Unit
+from units.rules import unit_ids_of
+
+from . import selectors, services
+from .documents import plan_document, province_document, scorecard_document
+from .enums import FileFormat, JobStatus, ReportKind
+from .exports import document_html_context
+from .forms import ApplyInputsForm, ImprovementItemFormSet, IndexRunForm, InputsUploadForm
+from .opendata import results_csv
+
+SLUG_KIND = {
+    "cong-bo": ReportKind.PUBLISHED,
+    "phan-tich-tieu-chi": ReportKind.CRITERIA,
+    "tu-danh-gia": ReportKind.SELF_GAP,
+    "trach-nhiem": ReportKind.FLAGS,
+}
+KIND_SLUG = {kind: slug for slug, kind in SLUG_KIND.items()}
+CONTENT_TYPES = {
+    FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FileFormat.PDF: "application/pdf",
+}
+
+
+def _kind(slug: str) -> str:
+    if slug not in SLUG_KIND:
+        raise Http404
+    return SLUG_KIND[slug]
+
+
+def _format(value: str) -> str:
+    if value not in FileFormat.values:
+        raise Http404
+    return value
+
+
+def _file_response(content: bytes, filename: str, file_format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+@login_required
+def report_index(request):
+    """The reports the user may open, per year."""
+    periods = list(Period.objects.order_by("-year")[:10])
+    own_units = list(Unit.objects.filter(pk__in=unit_ids_of(request.user)))
+    rows = []
+    for period in periods:
+        links = [
+            (slug, ReportKind(kind).label)
+            for slug, kind in SLUG_KIND.items()
+            if request.user.has_perm(selectors.KIND_PERM[kind], period)
+        ]
+        rows.append(
+            {
+                "period": period,
+                "links": links,
+                "own_units": own_units,
+                "secretariat": request.user.has_perm("reports.run_index", period),
+            }
+        )
+    return render(request, "reports/index.html", {"rows": rows})
+
+
+def province_report(request, year: int, slug: str):
+    """A province-wide report page (published report public once published)."""
+    kind = _kind(slug)
+    period = selectors.period_get(actor=request.user, year=year, perm=selectors.KIND_PERM[kind])
+    document = province_document(kind, period)
+    context = document_html_context(document)
+    context.update(
+        period=period,
+        formats=FileFormat.values,
+        export_url=reverse("reports:export", args=[year, slug]),
+    )
+    return render(request, "reports/document.html", context)
+
+
+@require_POST
+def report_export(request, year: int, slug: str):
+    """Queue the report's XLSX or PDF and go to its progress page."""
+    kind = _kind(slug)
+    period = selectors.period_get(actor=request.user, year=year, perm=selectors.KIND_PERM[kind])
+    report_file = services.report_file_request(
+        actor=request.user,
+        kind=kind,
+        file_format=_format(request.POST.get("format", "")),
+        period=period,
+    )
+    return redirect("reports:file", report_file.pk)
+
+
+def report_file_page(request, pk: int):
+    report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
+    return render(
+        request,
+        "reports/file.html",
+        {"report_file": report_file, "slug": KIND_SLUG[report_file.kind]},
+    )
+
+
+@require_GET
+def report_file_status(request, pk: int):
+    """The small JSON the progress bar polls every second."""
+    report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
+    done = report_file.status == JobStatus.DONE
+    return JsonResponse(
+        {
+            "status": report_file.status,
+            "progress": report_file.progress,
+            "error": report_file.error,
+            "download_url": reverse("reports:file_download", args=[pk]) if done else None,
+        }
+    )
+
+
+def report_file_download(request, pk: int):
+    report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
+    if report_file.status != JobStatus.DONE or not report_file.file_key:
+        raise Http404
+    return FileResponse(
+        default_storage.open(report_file.file_key, "rb"),
+        as_attachment=True,
+        filename=report_file.file_key.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES[report_file.file_format],
+    )
+
+
+# --- one unit ----------------------------------------------------------------------------
+
+
+def _period_of_year(year: int) -> Period:
+    period = Period.objects.filter(year=year).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+@login_required
+def scorecard(request, year: int, unit_code: str):
+    unit = selectors.unit_get(actor=request.user, code=unit_code)
+    period = _period_of_year(year)
+    document = scorecard_document(selectors.unit_scorecard(period=period, unit=unit))
+    context = document_html_context(document)
+    context["download_links"] = [
+        {
+            "url": reverse("reports:scorecard_file", args=[year, unit.code, fmt]),
+            "label": _("Tải %(f)s") % {"f": fmt.upper()},
+        }
+        for fmt in FileFormat.values
+    ]
+    context["plan_url"] = reverse("reports:plan", args=[year, unit.code])
+    return render(request, "reports/scorecard.html", context)
+
+
+@login_required
+def scorecard_file(request, year: int, unit_code: str, file_format: str):
+    unit = selectors.unit_get(actor=request.user, code=unit_code)
+    period = _period_of_year(year)
+    document = scorecard_document(selectors.unit_scorecard(period=period, unit=unit))
+    file_format = _format(file_format)
+    return _file_response(
+        services.document_bytes(document, file_format), document.filename, file_format
+    )
+
+
+@login_required
+def improvement_plan(request, year: int, unit_code: str):
+    """Draft (POST action=draft), then edit the rows of the unit's improvement plan."""
+    unit = selectors.unit_get(
+        actor=request.user, code=unit_code, perm="reports.edit_improvement_plan"
+    )
+    period = _period_of_year(year)
+    plan = selectors.improvement_plan_find(period=period, unit=unit)
+    formset = None
+    if request.method == "POST" and request.POST.get("action") == "draft":
+        services.improvement_plan_draft(actor=request.user, period=period, unit=unit)
+        messages.success(request, _("Đã soạn dự thảo kế hoạch từ các tiêu chí bị trừ điểm."))
+        return redirect("reports:plan", year, unit.code)
+    if plan is not None:
+        formset = ImprovementItemFormSet(request.POST or None, instance=plan)
+        if request.method == "POST" and formset.is_valid():
+            services.improvement_plan_save(actor=request.user, plan=plan, formset=formset)
+            messages.success(request, _("Đã lưu kế hoạch khắc phục."))
+            return redirect("reports:plan", year, unit.code)
+    return render(
+        request,
+        "reports/plan.html",
+        {
+            "period": period,
+            "unit": unit,
+            "plan": plan,
+            "formset": formset,
+            "formats": FileFormat.values,
+        },
+    )
+
+
+@login_required
+def improvement_plan_file(request, year: int, unit_code: str, file_format: str):
+    unit = selectors.unit_get(
+        actor=request.user, code=unit_code, perm="reports.edit_improvement_plan"
+    )
+    plan = selectors.improvement_plan_find(period=_period_of_year(year), unit=unit)
+    if plan is None:
+        raise Http404
+    document = plan_document(plan, list(plan.items.all()))
+    file_format = _format(file_format)
+    return _file_response(
+        services.document_bytes(document, file_format), document.filename, file_format
+    )
+
+
+# --- the secretariat ---------------------------------------------------------------------
+
+
+@login_required
+def index_runs(request, year: int):
+    """Run the index job for a stage and follow its runs (status, progress, hash, error)."""
+    period = selectors.period_get(actor=request.user, year=year, perm="reports.run_index")
+    form = IndexRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.index_run_request(
+            actor=request.user, period=period, stage=form.cleaned_data["stage"]
+        )
+        messages.success(request, _("Đã gửi yêu cầu tính chỉ số."))
+        return redirect("reports:index_runs", year)
+    return render(
+        request,
+        "reports/index_runs.html",
+        {
+            "period": period,
+            "form": form,
+            "runs": selectors.index_run_list(period=period),
+        },
+    )
+
+
+@login_required
+def inputs_upload(request, year: int):
+    """Import SIPAS or dossier statistics; then write the survey leaves at a stage."""
+    period = selectors.period_get(actor=request.user, year=year, perm="reports.import_inputs")
+    form = InputsUploadForm(prefix="up")
+    apply_form = ApplyInputsForm(prefix="apply")
+    errors: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        apply_form = ApplyInputsForm(request.POST, prefix="apply")
+        if apply_form.is_valid():
+            try:
+                count = services.external_inputs_apply(
+                    period=period, stage=apply_form.cleaned_data["stage"], actor=request.user
+                )
+            except PublishedYearError as error:
+                errors = [str(error)]
+            else:
+                messages.success(request, _("Đã ghi %(n)s điểm tiêu chí khảo sát.") % {"n": count})
+                return redirect("reports:inputs", year)
+    elif request.method == "POST":
+        form = InputsUploadForm(request.POST, request.FILES, prefix="up")
+        if form.is_valid():
+            service = (
+                services.sipas_import
+                if form.cleaned_data["kind"] == form.SIPAS
+                else services.dossier_stats_import
+            )
+            upload = form.cleaned_data["file"]
+            try:
+                summary = service(
+                    actor=request.user, period=period, content=upload.read(), filename=upload.name
+                )
+            except services.ImportRowsError as error:
+                errors = error.errors
+            else:
+                messages.success(request, _("Đã nhập %(n)s dòng.") % {"n": summary.rows})
+                return redirect("reports:inputs", year)
+    return render(
+        request,
+        "reports/inputs.html",
+        {
+            "period": period,
+            "form": form,
+            "apply_form": apply_form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def dashboard(request):
+    if not request.user.has_perm("reports.view_dashboard", None):
+        raise Http404
+    data = selectors.dashboard()
+    chart = None
+    if data["report"]:
+        chart = {
+            "ranking": {
+                "labels": [u["unit_name"] for u in data["report"]["units"]],
+                "values": [u["index"] for u in data["report"]["units"]],
+            },
+            "bands": {
+                "labels": [str(label) for label in (_("Tốt"), _("Khá"), _("Trung bình"), _("Yếu"))],
+                "values": list(data["report"]["overall"]["band_counts"].values()),
+            },
+        }
+    return render(request, "reports/dashboard.html", {**data, "chart": chart})
+
+
+# --- open data ---------------------------------------------------------------------------
+
+
+def _open_report(request, year: int) -> dict:
+    period = scoring_selectors.period_get(
+        actor=request.user, year=year, perm="reports.view_open_data"
+    )
+    report = scoring_selectors.results_report(period=period)
+    if not report["units"]:
+        raise Http404
+    return report
+
+
+def open_data_json(request, year: int):
+    return JsonResponse(_open_report(request, year), json_dumps_params={"ensure_ascii": False})
+
+
+def open_data_csv(request, year: int):
+    response = HttpResponse(
+        results_csv(_open_report(request, year)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="chi-so-cchc-{year}.csv"'
+    return response
