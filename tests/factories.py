@@ -143,6 +143,28 @@ def make_result(period: Period, unit: Unit, index=None, band: str | None = None,
     )
 
 
+def make_assignment(period: Period, field_code: str, unit: Unit, appraiser: User):
+    """An appraisal assignment of a field of `period` for a unit (appraisal app)."""
+    from appraisal.models import Assignment
+
+    field = Criterion.objects.get(period=period, code=field_code)
+    return Assignment.objects.create(period=period, field=field, unit=unit, appraiser=appraiser)
+
+
 __all__ = ["PASSWORD", "RoleKind", "make_group", "make_unit", "make_user", "make_period",
            "make_node", "make_small_tree", "make_assessment", "set_score", "exempt",
-           "make_result"]
+           "make_result", "make_assignment"]
+
+
+def make_hundred_tree(period: Period, groups) -> dict[str, Criterion]:
+    """make_small_tree plus field 3 (one manual leaf worth 90): 100 scored points per group,
+    as a real criteria set must total (criteria import checks it)."""
+    nodes = make_small_tree(period, groups)
+    nodes["3"] = make_node(period, "3", "Hiện đại hóa hành chính")
+    nodes["3.1"] = make_node(period, "3.1", "Ứng dụng công nghệ thông tin", nodes["3"],
+                             method=Method.MANUAL, params={"step": "0.5"},
+                             maxima={g: "90" for g in groups})
+    return nodes
+
+
+__all__ += ["make_hundred_tree"]
