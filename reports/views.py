@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scoring import selectors as scoring_selectors
 from scoring.models import Period
+from scoring.results_io import results_csv
 from scoring.services import PublishedYearError
 from units.models import Unit
 from units.rules import unit_ids_of
@@ -23,7 +24,6 @@ from .documents import plan_document, province_document, scorecard_document
 from .enums import FileFormat, JobStatus, ReportKind
 from .exports import document_html_context
 from .forms import ApplyInputsForm, ImprovementItemFormSet, IndexRunForm, InputsUploadForm
-from .opendata import results_csv
 
 SLUG_KIND = {
     "cong-bo": ReportKind.PUBLISHED,

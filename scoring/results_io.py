@@ -562,3 +562,35 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
         groups_created=len(new_group_names),
         period_created=period_created,
     )
+
+
+# --- export -----------------------------------------------------------------------------
+
+RESULTS_CSV_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "group_code",
+    "standard_score",
+    "appraised_score",
+    "index",
+    "band",
+    "rank_in_group",
+    "group_size",
+    "previous_index",
+    "delta",
+    "previous_band",
+)
+
+
+def results_csv(report: dict) -> str:
+    """A results_report as CSV: one row per unit, RESULTS_CSV_COLUMNS; an empty cell for None.
+
+    The format of `export_results --format csv` and of the open-data CSV.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RESULTS_CSV_COLUMNS)
+    for unit in report["units"]:
+        writer.writerow(["" if unit[c] is None else unit[c] for c in RESULTS_CSV_COLUMNS])
+    return buffer.getvalue()
+

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reports.models import ImprovementPlan, ReportFile
 from scoring.enums import Phase, Stage
+from scoring.results_io import results_csv
 from scoring.selectors import results_report
 from scoring.services import results_compute
 from tests.factories import (
@@ -162,8 +163,10 @@ def test_open_data_json_and_csv(client, published_year):
     assert data == json.loads(json.dumps(report))
     csv_text = client.get("/du-lieu-mo/2024.csv").content.decode()
     lines = csv_text.splitlines()
-    assert lines[0].startswith("year,unit_code,unit_name,group_code,standard_score")
-    assert lines[1] == "2024,SO-TP,Sở Tư pháp,so,10.00,10.00,100.00,tot,1,2,88.50,11.50,tot"
+    # The same CSV as `export_results --format csv`.
+    assert csv_text == results_csv(report)
+    assert lines[0].startswith("unit_code,unit_name,group_code,standard_score")
+    assert lines[1] == "SO-TP,Sở Tư pháp,so,10.00,10.00,100.00,tot,1,2,88.50,11.50,tot"
     assert len(lines) == 7
 
 

@@ -1,39 +1,13 @@
 """python manage.py export_results --year YYYY --format json|csv — a year's results."""
 
-import csv
-import io
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from scoring.models import Period
+from scoring.results_io import results_csv
 from scoring.selectors import results_report
-
-CSV_COLUMNS = (
-    "unit_code",
-    "unit_name",
-    "group_code",
-    "standard_score",
-    "appraised_score",
-    "index",
-    "band",
-    "rank_in_group",
-    "group_size",
-    "previous_index",
-    "delta",
-    "previous_band",
-)
-
-
-def report_csv(report: dict) -> str:
-    """One row per unit, CSV_COLUMNS in that order; an empty cell for None."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for unit in report["units"]:
-        writer.writerow(["" if unit[c] is None else unit[c] for c in CSV_COLUMNS])
-    return buffer.getvalue()
 
 
 class Command(BaseCommand):
@@ -55,6 +29,6 @@ class Command(BaseCommand):
             raise CommandError(_("Không có kỳ đánh giá năm %(year)s.") % {"year": year})
         report = results_report(period=period)
         if output_format == "csv":
-            self.stdout.write(report_csv(report), ending="")
+            self.stdout.write(results_csv(report), ending="")
         else:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
