@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-8)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test test-postgres lint fmt bench backup restore clean
+.PHONY: run setup install test lint fmt bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,21 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## bench: synthetic province/national data, index job vs SQL floor, web pages, load, upload
+## (PostgreSQL when DATABASE_URL is set; e.g. BENCH_ARGS="--scales province")
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+.PHONY: backup restore
+
+## backup: database (dumpdata JSON) + uploaded files + SHA-256 manifest into backups/<timestamp>
+backup: $(STAMP)
+	$(BIN)/python manage.py backup --out backups/$$(date +%Y%m%d-%H%M%S)
+
+## restore: make restore BACKUP=backups/<timestamp> — only into an empty database
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)

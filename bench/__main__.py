@@ -57,6 +57,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scales", default="province,national")
     parser.add_argument("--skip", default="", help="comma-separated measurements to skip")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep data already generated at a scale instead of regenerating")
     args = parser.parse_args(argv)
     database = _prepare_database()
     sys.path.insert(0, str(ROOT))
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
     skip = {s for s in args.skip.split(",") if s}
     for scale in [s for s in args.scales.split(",") if s]:
         print(f"== {scale}")
-        out[scale] = measure.run_scale(scale, skip=skip)
+        out[scale] = measure.run_scale(scale, skip=skip, reuse=args.reuse)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     measure.print_table(out)

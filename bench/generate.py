@@ -41,6 +41,12 @@ SCALES = {"province": 1, "national": 34}
 def wipe() -> None:
     """Remove everything the generator makes (the bench uses its own database)."""
     with transaction.atomic():
+        # Left by an interrupted web measurement (bench.measure_web): they protect units.
+        from evidence.models import EvidenceFile, EvidenceLink
+        from units.models import Role
+
+        for model in (EvidenceLink, EvidenceFile, Role):
+            model.objects.all().delete()
         for model in (Result, LeafScore, Exemption, Assessment, CriterionMax, Criterion,
                       PeriodGroup, Period):
             model.objects.all().delete()
@@ -205,6 +211,15 @@ def _scores(period: Period) -> int:
         batch_size=5000,
     )
     return count + len(extra)
+
+
+def existing(scale: str) -> dict | None:
+    """The data of a previous run at this scale, if that is what the database holds."""
+    expected_units = sum(GROUP_SIZES.values()) * SCALES[scale]
+    if Unit.objects.count() != expected_units or Period.objects.count() != len(YEARS):
+        return None
+    return {"units": expected_units, "groups": Group.objects.count(),
+            "leaf_scores": LeafScore.objects.count(), "generate_s": 0}
 
 
 def generate(scale: str, *, log=print) -> dict:

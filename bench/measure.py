@@ -54,9 +54,13 @@ def measure_index(scale: str) -> dict:
     }
 
 
-def run_scale(scale: str, *, skip: set[str]) -> dict:
+def run_scale(scale: str, *, skip: set[str], reuse: bool = False) -> dict:
     result: dict = {}
-    info = generate.generate(scale)
+    info = generate.existing(scale) if reuse else None
+    if info is None:
+        info = generate.generate(scale)
+    else:
+        print("  reusing the data already generated at this scale")
     result.update({f"data_{k}": v for k, v in info.items()})
     print(f"  data: {info}")
     steps = [("index", measure_index)]

@@ -18,6 +18,10 @@ LABEL_WIDTH = 260
 VALUE_WIDTH = 70
 BAR_HEIGHT = 12
 GAP = 8
+# Past this many bars, value labels give way to a scale: the numbers are in the tables, and
+# WeasyPrint lays out every <text> (a 170-commune group would carry 340 labels).
+MAX_VALUE_LABELS = 80
+TICKS = 5
 
 
 def _label(value: Decimal, percent: bool) -> str:
@@ -48,6 +52,10 @@ def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
         return LABEL_WIDTH + pad + float((Decimal(value) - low) / span) * plot
 
     zero = x_of(Decimal(0))
+    show_values = sum(len(series) for _, series in chart.series) <= MAX_VALUE_LABELS
+    plot_bottom = height - 8
+    if not show_values:
+        height += 14  # the scale's labels, under the plot
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Noto Sans, DejaVu Sans, sans-serif" '
@@ -77,14 +85,26 @@ def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
                 f'<rect x="{left:.1f}" y="{bar_y}" width="{max(right - left, 0.5):.1f}" '
                 f'height="{BAR_HEIGHT - 2}" fill="{colour}"/>'
             )
-            anchor_x = right + 3 if value >= 0 else left - 3
-            anchor = "start" if value >= 0 else "end"
+            if show_values:
+                anchor_x = right + 3 if value >= 0 else left - 3
+                anchor = "start" if value >= 0 else "end"
+                parts.append(
+                    f'<text x="{anchor_x:.1f}" y="{bar_y + BAR_HEIGHT - 3}" '
+                    f'text-anchor="{anchor}" font-size="9">'
+                    f"{escape(_label(value, chart.percent))}</text>"
+                )
+    if not show_values:
+        for tick in range(TICKS + 1):
+            value = low + span * tick / TICKS
+            x = x_of(value)
             parts.append(
-                f'<text x="{anchor_x:.1f}" y="{bar_y + BAR_HEIGHT - 3}" text-anchor="{anchor}" '
-                f'font-size="9">{escape(_label(value, chart.percent))}</text>'
+                f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{plot_bottom:.1f}" '
+                f'stroke="#d9d9de" stroke-width="0.5"/>'
+                f'<text x="{x:.1f}" y="{height - 3}" text-anchor="middle" font-size="9">'
+                f"{escape(_label(engine.q2(value), chart.percent))}</text>"
             )
     parts.append(
-        f'<line x1="{zero:.1f}" y1="{top - 2}" x2="{zero:.1f}" y2="{height - 8}" '
+        f'<line x1="{zero:.1f}" y1="{top - 2}" x2="{zero:.1f}" y2="{plot_bottom:.1f}" '
         f'stroke="#1d1d1f" stroke-width="0.8"/>'
     )
     parts.append("</svg>")

@@ -121,7 +121,9 @@ def _final_results(period: Period | None) -> list[Result]:
     if period is None:
         return []
     return list(
-        Result.objects.filter(period=period, stage=Stage.FINAL).select_related("unit", "group")
+        Result.objects.filter(period=period, stage=Stage.FINAL)
+        .select_related("unit", "group")
+        .defer("details")
     )
 
 
@@ -134,7 +136,10 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     The overall `previous_mean_index` is the year before's own overall mean (all its groups).
     """
     current = list(
-        Result.objects.filter(period=period, stage=stage).select_related("unit", "group")
+        # The sub-indexes (details) are not part of the ranking: do not decode them.
+        Result.objects.filter(period=period, stage=stage)
+        .select_related("unit", "group")
+        .defer("details")
     )
     previous_period = Period.objects.filter(year=period.year - 1, phase=Phase.PUBLISHED).first()
     previous = {r.unit_id: r for r in _final_results(previous_period)}
