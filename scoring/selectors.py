@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404
 
 from units.models import Group
@@ -128,6 +131,32 @@ def _final_results(period: Period | None) -> list[Result]:
 
 
 def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
+    """The year's results, from the cache when the year is published.
+
+    The key is a fingerprint of everything the report reads — both years' phase and
+    publication time, and their results' count and last computation time — so a reopening,
+    a republication or a re-import gives a new key; a frozen year is answered in two queries.
+    """
+    if not period.is_published:
+        return _results_report(period=period, stage=stage)
+    years = list(
+        Period.objects.filter(year__in=[period.year, period.year - 1])
+        .order_by("year")
+        .values_list("year", "phase", "published_at")
+    )
+    results = Result.objects.filter(period__year__in=[period.year, period.year - 1]).aggregate(
+        count=Count("id"), last=Max("computed_at")
+    )
+    fingerprint = f"{period.pk}:{stage}:{years}:{results['count']}:{results['last']}"
+    key = "results_report:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    report = cache.get(key)
+    if report is None:
+        report = _results_report(period=period, stage=stage)
+        cache.set(key, report, timeout=3600)
+    return report
+
+
+def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     """The year's results in the export_results / results API shape (JSON-ready).
 
     Numbers are strings with 2 decimals, bands `tot|kha|trung_binh|yeu`; `previous_*` come from
