@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, NotificationLog
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["period", "unit", "field", "appraiser", "round1_done_at", "final_done_at"]
+    list_filter = ["period"]
+    list_select_related = ["period", "unit", "field", "appraiser"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the services only (they keep the audit trail)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "period",
+        "assessment",
+        "criterion",
+        "stage",
+        "action",
+        "actor",
+        "after_approval",
+    ]
+    list_filter = ["period", "action", "stage", "after_approval"]
+    list_select_related = ["period", "assessment__unit", "criterion", "actor"]
+
+
+@admin.register(CrossCheck)
+class CrossCheckAdmin(ReadOnlyAdmin):
+    list_display = [
+        "assessment",
+        "criterion",
+        "stage",
+        "checker",
+        "requested_at",
+        "decided_at",
+        "decision",
+    ]
+    list_select_related = ["assessment__unit", "criterion", "checker"]
+
+
+@admin.register(CouncilApproval)
+class CouncilApprovalAdmin(ReadOnlyAdmin):
+    list_display = ["period", "member", "approved_at", "superseded"]
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(ReadOnlyAdmin):
+    list_display = ["key", "recipient", "subject", "sent_at"]

@@ -1,0 +1,187 @@
+"""The two-round appraisal: assignments, cross-checks, council approvals, the audit trail.
+
+Scores themselves stay in scoring.LeafScore (stage round1 / final); this app keeps who was
+asked to do what, and the record of every change.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from scoring.enums import Stage
+from scoring.models import Assessment, Criterion, Period
+from units.models import Unit
+
+from .enums import AuditAction, CrossCheckDecision
+
+
+class Assignment(models.Model):
+    """A (field × unit) given to one appraiser for the year."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="+", limit_choices_to={"level": "field"}
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisal_assignments"
+    )
+    round1_done_at = models.DateTimeField(_("hoàn thành lần 1"), null=True, blank=True)
+    final_done_at = models.DateTimeField(_("hoàn thành lần 2"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "unit__group__order", "unit__order", "unit__code", "field__order"]
+        verbose_name = _("phân công thẩm định")
+        verbose_name_plural = _("phân công thẩm định")
+        constraints = [
+            # One appraiser per field of a unit: "whose item is this" has one answer.
+            models.UniqueConstraint(
+                fields=["period", "field", "unit"], name="assignment_unique_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.field.code} × {self.unit.code} → {self.appraiser}"
+
+
+class CrossCheck(models.Model):
+    """A score an appraiser gave to their own home unit, to be checked by another unit's member.
+
+    One row per (assessment, leaf, stage); a new provisional score re-opens it.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"))
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appraisal_cross_checks",
+    )
+    decided_at = models.DateTimeField(_("thời điểm kết luận"), null=True, blank=True)
+    decision = models.CharField(
+        _("kết luận"), max_length=10, choices=CrossCheckDecision.choices, blank=True
+    )
+    comment = models.TextField(_("nhận xét"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("thẩm định chéo")
+        verbose_name_plural = _("thẩm định chéo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion", "stage"], name="crosscheck_unique_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code} ({self.stage})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+
+class Supplement(models.Model):
+    """The agency's explanation added in the supplement window to a flagged leaf."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    explanation = models.TextField(_("giải trình bổ sung"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("giải trình bổ sung")
+        verbose_name_plural = _("giải trình bổ sung")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="supplement_unique_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.explanation[:60]}"
+
+
+class CouncilApproval(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("thời điểm thông qua"))
+    # A reopening supersedes the approvals given before it (kept as history).
+    superseded = models.BooleanField(_("đã thay thế"), default=False)
+
+    class Meta:
+        ordering = ["approved_at", "id"]
+        verbose_name = _("thông qua của Hội đồng")
+        verbose_name_plural = _("thông qua của Hội đồng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "member"],
+                condition=Q(superseded=False),
+                name="councilapproval_unique_current",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} ({self.approved_at:%d/%m/%Y})"
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, what (old → new), why. Never updated, never deleted."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    action = models.CharField(_("thao tác"), max_length=20, choices=AuditAction.choices)
+    old_value = models.JSONField(_("giá trị cũ"), null=True, blank=True)
+    new_value = models.JSONField(_("giá trị mới"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    after_approval = models.BooleanField(_("thay đổi sau khi Hội đồng thông qua"), default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes = [models.Index(fields=["assessment", "criterion"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+class NotificationLog(models.Model):
+    """An e-mail sent once: `key` says what it was about (e.g. reminder:2024:round1_end:3)."""
+
+    key = models.CharField(max_length=200)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="notificationlog_once"),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,483 @@
+"""Reads of the appraisal; every function serving a user filters by appraisal.rules.
+
+Lists run a fixed number of queries whatever the number of items: rows are read once per
+table and joined in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import Http404
+
+from scoring.enums import Stage
+from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
+from units.enums import RoleKind
+from units.models import Role
+
+from . import workflow
+from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Supplement
+from .workflow import Item
+
+
+def period_get(*, actor, year: int, perm: str) -> Period:
+    period = Period.objects.filter(year=year).first()
+    if period is None or not actor.has_perm(perm, period):
+        raise Http404
+    return period
+
+
+def assessment_get(*, actor, assessment_id: int, perm: str) -> Assessment:
+    assessment = (
+        Assessment.objects.select_related("period", "unit", "unit__group")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None or not actor.has_perm(perm, assessment):
+        raise Http404
+    return assessment
+
+
+def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
+    """A leaf of a dossier the actor may appraise (assigned) or oversee; else 404."""
+    assessment = (
+        Assessment.objects.select_related("period", "unit", "unit__group")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    criterion = (
+        Criterion.objects.select_related("parent__parent")
+        .filter(pk=criterion_id, period_id=getattr(assessment, "period_id", None))
+        .first()
+    )
+    if assessment is None or criterion is None:
+        raise Http404
+    stage = workflow.rules_of(assessment.period.phase).appraiser_scores or Stage.ROUND1
+    item = Item(assessment, criterion, stage)
+    if not actor.has_perm("appraisal.view_item", item):
+        raise Http404
+    return item
+
+
+def cross_check_get(*, actor, cross_check_id: int) -> CrossCheck:
+    check = (
+        CrossCheck.objects.select_related("assessment__period", "assessment__unit", "criterion")
+        .filter(pk=cross_check_id)
+        .first()
+    )
+    if check is None or check.checker_id != actor.pk:
+        raise Http404
+    return check
+
+
+def assignments_csv(*, period) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["field_code", "unit_code", "appraiser_username"])
+    for a in (
+        Assignment.objects.filter(period=period)
+        .select_related("field", "unit", "appraiser")
+        .order_by("unit__code", "field__code")
+    ):
+        writer.writerow([a.field.code, a.unit.code, a.appraiser.username])
+    return out.getvalue()
+
+
+# --- the appraiser's queue ------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    assignment: Assignment
+    assessment_id: int | None
+    leaves: int = 0
+    scored: int = 0
+    changed: int = 0
+    flagged: int = 0
+    provisional: int = 0
+
+    stage: str = Stage.ROUND1
+
+    @property
+    def done(self) -> bool:
+        a = self.assignment
+        return bool(a.final_done_at if self.stage == Stage.FINAL else a.round1_done_at)
+
+    @property
+    def status(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if self.provisional:
+            return _("Chờ thẩm định chéo")
+        if self.done:
+            return _("Đã hoàn thành")
+        if self.scored < self.leaves:
+            return _("Đang thẩm định")
+        return _("Đã chấm đủ")
+
+
+def _leaves_by_field(period: Period) -> dict[str, list[int]]:
+    by_field: dict[str, list[int]] = defaultdict(list)
+    for pk, code in Criterion.objects.filter(period=period, is_leaf=True).values_list("id", "code"):
+        by_field[code.split(".")[0]].append(pk)
+    return by_field
+
+
+def _applicable(period: Period) -> set[tuple[int, int]]:
+    """(leaf id, group id) pairs that have a maximum."""
+    return set(
+        CriterionMax.objects.filter(criterion__period=period).values_list(
+            "criterion_id", "group_id"
+        )
+    )
+
+
+def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
+    """The actor's (unit × field) items with progress at the open (or last) round."""
+    stage = workflow.rules_of(period.phase).appraiser_scores or Stage.ROUND1
+    if assignments is None:
+        assignments = Assignment.objects.filter(period=period, appraiser=actor)
+    assignments = list(assignments.select_related("field", "unit", "unit__group", "appraiser"))
+    unit_ids = {a.unit_id for a in assignments}
+    assessments = dict(
+        Assessment.objects.filter(period=period, unit_id__in=unit_ids).values_list("unit_id", "id")
+    )
+    by_field = _leaves_by_field(period)
+    applicable = _applicable(period)
+    scores: dict[tuple[int, int], tuple] = {}
+    self_values: dict[tuple[int, int], Decimal | None] = {}
+    for assessment_id, criterion_id, st, value, flagged, provisional in LeafScore.objects.filter(
+        assessment_id__in=assessments.values(), stage__in=[Stage.SELF, stage]
+    ).values_list(
+        "assessment_id", "criterion_id", "stage", "value", "supplement_requested", "provisional"
+    ):
+        if st == Stage.SELF:
+            self_values[(assessment_id, criterion_id)] = value
+        else:
+            scores[(assessment_id, criterion_id)] = (value, flagged, provisional)
+    rows = []
+    for a in assignments:
+        assessment_id = assessments.get(a.unit_id)
+        row = QueueRow(assignment=a, assessment_id=assessment_id, stage=stage)
+        for leaf_id in by_field.get(a.field.code, []):
+            if (leaf_id, a.unit.group_id) not in applicable:
+                continue
+            row.leaves += 1
+            found = scores.get((assessment_id, leaf_id))
+            if found is None:
+                continue
+            value, flagged, provisional = found
+            row.scored += value is not None
+            row.changed += value != self_values.get((assessment_id, leaf_id))
+            row.flagged += bool(flagged)
+            row.provisional += bool(provisional)
+        rows.append(row)
+    return rows
+
+
+def cross_checks_open(*, actor, period: Period) -> list[CrossCheck]:
+    return list(
+        CrossCheck.objects.filter(
+            assessment__period=period, checker=actor, decided_at__isnull=True
+        ).select_related("assessment__unit", "criterion")
+    )
+
+
+# --- one field of one dossier, for the appraiser ------------------------------------------
+
+
+@dataclass
+class LeafRow:
+    criterion: Criterion
+    maximum: Decimal
+    self_score: LeafScore | None
+    score: LeafScore | None  # at the open round
+    round1: LeafScore | None
+    exemption: Exemption | None
+    self_exemption: Exemption | None
+    supplement: Supplement | None
+    cross_check: CrossCheck | None
+    links: list = field(default_factory=list)
+    level_options: list = field(default_factory=list)
+
+    @property
+    def inputs(self) -> dict:
+        return self.score.inputs if self.score is not None else {}
+
+    @property
+    def version(self) -> int:
+        return self.score.version if self.score is not None else 0
+
+    @property
+    def differs(self) -> bool:
+        own = self.self_score.value if self.self_score else None
+        return self.score is not None and self.score.value != own
+
+
+def _evidence_by_criterion(assessment) -> dict[int, list]:
+    try:
+        from evidence.selectors import evidence_by_criterion
+    except ImportError:
+        return {}
+    return evidence_by_criterion(assessment=assessment)
+
+
+def field_rows(*, assessment: Assessment, field_code: str, stage: str) -> tuple[Criterion, list]:
+    """The field node and a row per applicable leaf under it, at `stage` (fixed queries)."""
+    from scoring.selectors import _level_options
+
+    field_node = Criterion.objects.filter(
+        period_id=assessment.period_id, code=field_code, parent__isnull=True
+    ).first()
+    if field_node is None:
+        raise Http404
+    maxima = dict(
+        CriterionMax.objects.filter(
+            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+        ).values_list("criterion_id", "max_score")
+    )
+    leaves = [
+        c
+        for c in Criterion.objects.filter(period_id=assessment.period_id, is_leaf=True)
+        if c.field_code == field_code and c.pk in maxima
+    ]
+    leaves.sort(key=lambda c: (c.order, c.code))
+    scores = defaultdict(dict)
+    for s in LeafScore.objects.filter(assessment=assessment):
+        scores[s.stage][s.criterion_id] = s
+    exemptions = defaultdict(dict)
+    for e in Exemption.objects.filter(assessment=assessment):
+        exemptions[e.stage][e.criterion_id] = e
+    supplements = {s.criterion_id: s for s in Supplement.objects.filter(assessment=assessment)}
+    checks = {
+        c.criterion_id: c
+        for c in CrossCheck.objects.filter(assessment=assessment, stage=stage).select_related(
+            "checker"
+        )
+    }
+    links = _evidence_by_criterion(assessment)
+    rows = [
+        LeafRow(
+            criterion=leaf,
+            maximum=maxima[leaf.pk],
+            self_score=scores[Stage.SELF].get(leaf.pk),
+            score=scores[stage].get(leaf.pk),
+            round1=scores[Stage.ROUND1].get(leaf.pk),
+            exemption=exemptions[stage].get(leaf.pk),
+            self_exemption=exemptions[Stage.SELF].get(leaf.pk),
+            supplement=supplements.get(leaf.pk),
+            cross_check=checks.get(leaf.pk),
+            links=list(links.get(leaf.pk, [])),
+            level_options=_level_options(leaf, maxima[leaf.pk]),
+        )
+        for leaf in leaves
+    ]
+    return field_node, rows
+
+
+# --- the secretariat's views ----------------------------------------------------------------
+
+
+@dataclass
+class UnitOverview:
+    assessment: Assessment
+    self_index: Decimal | None
+    round1_index: Decimal | None
+    open_cross_checks: int
+    flagged: int
+    provisional: int
+
+
+def round_overview(*, period: Period) -> list[UnitOverview]:
+    """Per unit: self vs round-1 index and what is still open (fixed queries)."""
+    from scoring.services import assessment_scores_compute
+
+    self_idx = {
+        c.assessment_id: c.score.index
+        for c in assessment_scores_compute(period=period, stage=Stage.SELF)
+    }
+    round1_idx = {
+        c.assessment_id: c.score.index
+        for c in assessment_scores_compute(period=period, stage=Stage.ROUND1)
+    }
+    counts = defaultdict(lambda: [0, 0, 0])
+    for assessment_id in CrossCheck.objects.filter(
+        assessment__period=period, decided_at__isnull=True
+    ).values_list("assessment_id", flat=True):
+        counts[assessment_id][0] += 1
+    for assessment_id, flagged, provisional in LeafScore.objects.filter(
+        assessment__period=period, stage=Stage.ROUND1
+    ).values_list("assessment_id", "supplement_requested", "provisional"):
+        counts[assessment_id][1] += flagged
+        counts[assessment_id][2] += provisional
+    return [
+        UnitOverview(a, self_idx.get(a.id), round1_idx.get(a.id), *counts[a.id])
+        for a in Assessment.objects.filter(period=period).select_related("unit", "unit__group")
+    ]
+
+
+@dataclass
+class MemberLoad:
+    user: object
+    home_units: list
+    expertise: list
+    assigned: int = 0
+    open_items: int = 0
+    open_cross_checks: int = 0
+
+
+def team_load(*, period: Period) -> list[MemberLoad]:
+    """Each member of the year's team: items assigned, still open at the round, cross-checks."""
+    members: dict[int, MemberLoad] = {}
+    for role in Role.objects.filter(
+        kind=RoleKind.APPRAISER, year__in=[period.year, None]
+    ).select_related("user", "unit"):
+        load = members.setdefault(role.user_id, MemberLoad(role.user, [], []))
+        load.home_units.append(role.unit)
+        load.expertise.extend(c for c in role.expertise if c not in load.expertise)
+    stage = workflow.rules_of(period.phase).appraiser_scores or Stage.ROUND1
+    done_field = "final_done_at" if stage == Stage.FINAL else "round1_done_at"
+    for appraiser_id, done in Assignment.objects.filter(period=period).values_list(
+        "appraiser_id", done_field
+    ):
+        if appraiser_id in members:
+            members[appraiser_id].assigned += 1
+            members[appraiser_id].open_items += done is None
+    for checker_id in CrossCheck.objects.filter(
+        assessment__period=period, decided_at__isnull=True, checker__isnull=False
+    ).values_list("checker_id", flat=True):
+        if checker_id in members:
+            members[checker_id].open_cross_checks += 1
+    return sorted(members.values(), key=lambda m: m.user.username)
+
+
+def assignments_list(*, period: Period):
+    return (
+        Assignment.objects.filter(period=period)
+        .select_related("field", "unit", "appraiser")
+        .order_by("unit__code", "field__code")
+    )
+
+
+def approvals(*, period: Period):
+    return list(
+        CouncilApproval.objects.filter(period=period, superseded=False).select_related("member")
+    )
+
+
+# --- the agency's view of its appraisal -------------------------------------------------
+
+
+@dataclass
+class AgencyRow:
+    criterion: Criterion
+    maximum: Decimal
+    self_value: Decimal | None
+    round1_value: Decimal | None
+    round1_comment: str
+    flagged: bool
+    final_value: Decimal | None
+    final_comment: str
+    supplement: Supplement | None
+    links: list
+
+
+def agency_rows(*, actor, assessment: Assessment) -> dict:
+    """What the phase lets the agency see: round-1 scores and comments (no appraiser names),
+    the items to supplement, and the final scorecard once published."""
+    if not actor.has_perm("appraisal.view_round1_results", assessment):
+        raise Http404
+    show_final = actor.has_perm("appraisal.view_final_results", assessment)
+    maxima = dict(
+        CriterionMax.objects.filter(
+            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+        ).values_list("criterion_id", "max_score")
+    )
+    scores = defaultdict(dict)
+    for s in LeafScore.objects.filter(assessment=assessment).only(
+        "criterion_id", "stage", "value", "comment", "supplement_requested"
+    ):
+        scores[s.stage][s.criterion_id] = s
+    supplements = {s.criterion_id: s for s in Supplement.objects.filter(assessment=assessment)}
+    links = _evidence_by_criterion(assessment)
+    rows = []
+    for leaf in Criterion.objects.filter(
+        period_id=assessment.period_id, is_leaf=True, pk__in=maxima
+    ).order_by("order", "code"):
+        self_s = scores[Stage.SELF].get(leaf.pk)
+        r1 = scores[Stage.ROUND1].get(leaf.pk)
+        fin = scores[Stage.FINAL].get(leaf.pk) if show_final else None
+        rows.append(
+            AgencyRow(
+                criterion=leaf,
+                maximum=maxima[leaf.pk],
+                self_value=self_s.value if self_s else None,
+                round1_value=r1.value if r1 else None,
+                round1_comment=r1.comment if r1 else "",
+                flagged=bool(r1 and r1.supplement_requested),
+                final_value=fin.value if fin else None,
+                final_comment=fin.comment if fin else "",
+                supplement=supplements.get(leaf.pk),
+                links=list(links.get(leaf.pk, [])),
+            )
+        )
+    return {
+        "rows": rows,
+        "flagged": [r for r in rows if r.flagged],
+        "show_final": show_final,
+        "can_supplement": actor.has_perm("appraisal.supplement_open", assessment),
+    }
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def audit_for_leaf(*, assessment: Assessment, criterion: Criterion) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(assessment=assessment, criterion=criterion)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+AUDIT_HEADER = [
+    "at",
+    "unit_code",
+    "criterion_code",
+    "stage",
+    "action",
+    "actor",
+    "old_value",
+    "new_value",
+    "reason",
+    "after_approval",
+]
+
+
+def audit_csv_rows(*, period: Period):
+    import json
+
+    from django.utils import timezone
+
+    yield AUDIT_HEADER
+    for e in (
+        AuditEntry.objects.filter(period=period)
+        .select_related("assessment__unit", "criterion", "actor")
+        .order_by("at", "id")
+    ):
+        yield [
+            timezone.localtime(e.at).isoformat(),
+            e.assessment.unit.code if e.assessment else "",
+            e.criterion.code if e.criterion else "",
+            e.stage,
+            e.action,
+            e.actor.username if e.actor else "",
+            json.dumps(e.old_value, ensure_ascii=False) if e.old_value is not None else "",
+            json.dumps(e.new_value, ensure_ascii=False) if e.new_value is not None else "",
+            e.reason,
+            "1" if e.after_approval else "0",
+        ]

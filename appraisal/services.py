@@ -1,0 +1,1243 @@
+"""Writes of the appraisal. Keyword-only, atomic; every change writes an AuditEntry.
+
+Who may do what is asked of appraisal.rules (which reads appraisal.workflow); a refusal of
+something that is not the actor's is PermissionDenied (a 404 in the views), a refusal the
+actor can understand is a ValidationError with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring import engine
+from scoring.enums import Phase, Stage
+from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
+from scoring.services import METHOD_INPUT_KEYS, StaleVersionError
+from units.enums import RoleKind
+from units.models import Group, Role, Unit, User
+from units.rules import home_unit_ids
+
+from . import workflow
+from .enums import AuditAction, CrossCheckDecision
+from .models import (
+    Assignment,
+    AuditEntry,
+    CouncilApproval,
+    CrossCheck,
+    NotificationLog,
+    Supplement,
+)
+from .workflow import Item
+
+__all__ = ["StaleVersionError"]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _lock_period(period: Period) -> Period:
+    return Period.objects.select_for_update().get(pk=period.pk)
+
+
+def _lock_assessment(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update()
+        .select_related("period", "unit", "unit__group")
+        .get(pk=assessment.pk)
+    )
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _refuse_frozen(period: Period) -> None:
+    if workflow.rules_of(period.phase).frozen:
+        raise ValidationError(
+            _(
+                "Kết quả năm %(year)s đã công bố; Bộ phận thư ký phải mở lại (có ghi lý do) "
+                "trước khi thay đổi."
+            )
+            % {"year": period.year},
+            code="frozen",
+        )
+
+
+def _phase_label(phase: str) -> str:
+    return str(Phase(phase).label)
+
+
+def _score_json(score: LeafScore | None) -> dict | None:
+    if score is None:
+        return None
+    return {
+        "value": None if score.value is None else f"{score.value:.2f}",
+        "inputs": score.inputs,
+        "comment": score.comment,
+        "supplement_requested": score.supplement_requested,
+        "provisional": score.provisional,
+        "version": score.version,
+    }
+
+
+def audit_record(
+    *,
+    period: Period,
+    actor,
+    action: str,
+    assessment: Assessment | None = None,
+    criterion=None,
+    stage: str = "",
+    old=None,
+    new=None,
+    reason: str = "",
+) -> AuditEntry:
+    """One row of the audit trail; marked when the council had already approved the year."""
+    after_approval = action not in (AuditAction.APPROVAL, AuditAction.DECISION) and (
+        CouncilApproval.objects.filter(period_id=period.pk).exists()
+    )
+    return AuditEntry.objects.create(
+        period_id=period.pk,
+        assessment=assessment,
+        criterion_id=getattr(criterion, "pk", None),
+        stage=stage,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        action=action,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+        after_approval=after_approval,
+    )
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def _send_once(*, key: str, recipients, subject: str, body: str) -> int:
+    """E-mail each recipient once per key (NotificationLog); returns the number sent."""
+    sent = 0
+    for user in recipients:
+        if not user.email:
+            continue
+        try:
+            with transaction.atomic():
+                NotificationLog.objects.create(key=key, recipient=user, subject=subject[:255])
+        except IntegrityError:
+            continue  # already sent
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        sent += 1
+    return sent
+
+
+def notify_on_commit(*, key: str, user_ids, subject: str, body: str) -> None:
+    """Queue the e-mails for when the change is committed (never for a rolled-back one)."""
+    ids = sorted(set(user_ids))
+
+    def send():
+        _send_once(key=key, recipients=User.objects.filter(pk__in=ids), subject=subject, body=body)
+
+    transaction.on_commit(send)
+
+
+def _subject(period: Period, text: str) -> str:
+    return _("[Chỉ số CCHC %(year)s] %(text)s") % {"year": period.year, "text": text}
+
+
+def agency_user_ids(period: Period, unit_ids=None) -> set[int]:
+    roles = Role.objects.filter(
+        kind__in=[RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD],
+        unit__assessments__period=period,
+    )
+    if unit_ids is not None:
+        roles = roles.filter(unit_id__in=unit_ids)
+    return set(roles.values_list("user_id", flat=True))
+
+
+def team_user_ids(period: Period) -> set[int]:
+    return set(
+        Role.objects.filter(kind=RoleKind.APPRAISER, year__in=[period.year, None]).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _province_user_ids() -> set[int]:
+    return set(
+        Role.objects.filter(kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL]).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+# --- phases -------------------------------------------------------------------------------
+
+
+def _open_cross_checks(period: Period, stage: str):
+    return CrossCheck.objects.filter(
+        assessment__period=period, stage=stage, decided_at__isnull=True
+    ).select_related("assessment__unit", "criterion")
+
+
+def _condition_problem(name: str, period: Period) -> str | None:
+    """The reason a move's condition is unmet, or None."""
+    if name == "no_open_cross_checks":
+        stage = workflow.STAGE_OF_PHASE.get(period.phase, Stage.ROUND1)
+        open_items = list(_open_cross_checks(period, stage)[:20])
+        if open_items:
+            items = ", ".join(f"{c.assessment.unit.code} {c.criterion.code}" for c in open_items)
+            return _("Còn %(n)s mục thẩm định chéo chưa kết luận: %(items)s.") % {
+                "n": _open_cross_checks(period, stage).count(),
+                "items": items,
+            }
+    elif name == "supplement_dates_set":
+        if not (period.supplement_start and period.supplement_end):
+            return _("Chưa đặt thời gian giải trình bổ sung (bắt đầu và hạn).")
+        if period.supplement_start >= period.supplement_end:
+            return _("Thời điểm bắt đầu giải trình bổ sung phải trước hạn giải trình.")
+    elif name == "round2_settled":
+        pending = list(
+            Assignment.objects.filter(period=period, final_done_at__isnull=True)
+            .select_related("unit", "field")
+            .order_by("unit__code", "field__code")[:20]
+        )
+        if pending:
+            items = ", ".join(f"{a.unit.code} × {a.field.code}" for a in pending)
+            return _("Còn mục chưa thẩm định xong lần 2: %(items)s.") % {"items": items}
+        provisional = LeafScore.objects.filter(
+            assessment__period=period, stage=Stage.FINAL, provisional=True
+        ).count()
+        if provisional:
+            return _("Còn %(n)s điểm chờ thẩm định chéo.") % {"n": provisional}
+    elif name == "council_approved":
+        if not CouncilApproval.objects.filter(period=period, superseded=False).exists():
+            return _("Chưa có thành viên Hội đồng thẩm định nào thông qua kết quả.")
+    elif name == "decision_recorded":
+        if not (period.decision_number and period.decision_date and period.decision_signer):
+            return _("Chưa ghi quyết định công bố (số, ngày, người ký).")
+    else:  # a condition named in the table but not written: refuse rather than pass
+        return _("Điều kiện chưa được định nghĩa: %(name)s") % {"name": name}
+    return None
+
+
+def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> list[str]:
+    """Why the move would be refused (empty: allowed). Used by the page before the click."""
+    step = workflow.transition(period.phase, to_phase)
+    if step is None:
+        return [
+            str(workflow.REFUSALS["not_allowed"])
+            % {"from": _phase_label(period.phase), "to": _phase_label(to_phase)}
+        ]
+    problems = []
+    if step.reason_required and not reason.strip():
+        problems.append(str(workflow.REFUSALS["reason_required"]))
+    for condition in step.conditions:
+        problem = _condition_problem(condition, period)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _stage_copy(period: Period, source: str, target: str) -> int:
+    """Prefill `target` from `source` for every leaf not yet scored at `target`."""
+    existing = set(
+        LeafScore.objects.filter(assessment__period=period, stage=target).values_list(
+            "assessment_id", "criterion_id"
+        )
+    )
+    copies = [
+        LeafScore(
+            assessment_id=s.assessment_id,
+            criterion_id=s.criterion_id,
+            stage=target,
+            value=s.value,
+            inputs=s.inputs,
+            comment=s.comment if source != Stage.SELF else "",
+        )
+        for s in LeafScore.objects.filter(assessment__period=period, stage=source)
+        if (s.assessment_id, s.criterion_id) not in existing
+    ]
+    LeafScore.objects.bulk_create(copies)
+    exempt = set(
+        Exemption.objects.filter(assessment__period=period, stage=target).values_list(
+            "assessment_id", "criterion_id"
+        )
+    )
+    Exemption.objects.bulk_create(
+        [
+            Exemption(
+                assessment_id=e.assessment_id,
+                criterion_id=e.criterion_id,
+                stage=target,
+                reason=e.reason,
+                created_by_id=e.created_by_id,
+            )
+            for e in Exemption.objects.filter(assessment__period=period, stage=source)
+            if (e.assessment_id, e.criterion_id) not in exempt
+        ]
+    )
+    return len(copies)
+
+
+def _index_job(*, actor, period: Period, stage: str) -> None:
+    """Queue the index job on commit (through the reports app's run record when present)."""
+    try:
+        from reports.services import index_run_request
+    except ImportError:
+        from scoring.tasks import results_compute_task
+
+        transaction.on_commit(lambda: results_compute_task.delay(period.id, stage))
+        return
+    index_run_request(actor=actor, period=period, stage=stage)
+
+
+@transaction.atomic
+def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Period:
+    """Move the year to another phase (secretariat only), by the workflow's transition table.
+
+    Refused with the reasons when a condition is unmet. Entering round 1 prefills the
+    round-1 scores from the self-assessment, entering round 2 the final scores from round 1;
+    closing a round queues its index job; publishing computes the final results in the same
+    transaction (they are frozen from then on). Moving to the current phase does nothing.
+    """
+    _require(actor, "appraisal.manage_cycle", period)
+    period = _lock_period(period)
+    if period.phase == to_phase:
+        return period
+    reason = (reason or "").strip()
+    problems = phase_move_problems(period=period, to_phase=to_phase, reason=reason)
+    if problems:
+        raise ValidationError(problems, code="refused")
+    step = workflow.transition(period.phase, to_phase)
+    copied = _stage_copy(period, *step.copies) if step.copies else 0
+    old_phase = period.phase
+    fields = ["phase"]
+    if step.reopens:
+        CouncilApproval.objects.filter(period=period, superseded=False).update(superseded=True)
+        period.published_at = None
+        fields.append("published_at")
+    if to_phase == Phase.PUBLISHED:
+        from scoring.services import results_compute
+
+        results_compute(period=period, stage=Stage.FINAL)
+        period.published_at = timezone.now()
+        fields.append("published_at")
+    elif step.computes:
+        _index_job(actor=actor, period=period, stage=step.computes)
+    period.phase = to_phase
+    period.save(update_fields=fields)
+    entry = audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.PHASE,
+        old={"phase": old_phase},
+        new={"phase": to_phase, "prefilled_scores": copied},
+        reason=reason,
+    )
+    body = _("Kỳ đánh giá năm %(year)s chuyển từ “%(old)s” sang “%(new)s”.") % {
+        "year": period.year,
+        "old": _phase_label(old_phase),
+        "new": _phase_label(to_phase),
+    }
+    if reason:
+        body += "\n" + _("Lý do: %(reason)s") % {"reason": reason}
+    notify_on_commit(
+        key=f"phase:{entry.pk}",
+        user_ids=agency_user_ids(period) | team_user_ids(period) | _province_user_ids(),
+        subject=_subject(
+            period, _("Chuyển giai đoạn: %(phase)s") % {"phase": _phase_label(to_phase)}
+        ),
+        body=body,
+    )
+    if to_phase == Phase.SUPPLEMENT:
+        _supplement_requests_notify(period)
+    return period
+
+
+def _supplement_requests_notify(period: Period) -> None:
+    flagged: dict[int, list[str]] = {}
+    for unit_id, code in LeafScore.objects.filter(
+        assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
+    ).values_list("assessment__unit_id", "criterion__code"):
+        flagged.setdefault(unit_id, []).append(code)
+    deadline = timezone.localtime(period.supplement_end).strftime("%H:%M %d/%m/%Y")
+    for unit_id, codes in flagged.items():
+        notify_on_commit(
+            key=f"supplement:{period.year}:{unit_id}",
+            user_ids=agency_user_ids(period, [unit_id]),
+            subject=_subject(period, _("Yêu cầu giải trình bổ sung")),
+            body=_(
+                "Tổ giúp việc đề nghị đơn vị giải trình, bổ sung tài liệu cho các tiêu chí: "
+                "%(codes)s. Hạn giải trình bổ sung: %(deadline)s."
+            )
+            % {"codes": ", ".join(sorted(codes)), "deadline": deadline},
+        )
+
+
+# --- the team and its assignments --------------------------------------------------------
+
+
+def _field_nodes(period: Period) -> dict[str, Criterion]:
+    return {c.code: c for c in Criterion.objects.filter(period=period, parent__isnull=True)}
+
+
+@transaction.atomic
+def team_member_set(*, actor, period: Period, user, home_unit: Unit, expertise: list[str]) -> Role:
+    """Put a member in the year's working group (home unit, fields of expertise)."""
+    _require(actor, "appraisal.manage_cycle", period)
+    _refuse_frozen(period)
+    fields = _field_nodes(period)
+    expertise = [code.strip() for code in expertise if code.strip()]
+    unknown = [code for code in expertise if code not in fields]
+    if unknown:
+        raise ValidationError(
+            _("Lĩnh vực không có trong bộ tiêu chí năm %(year)s: %(codes)s")
+            % {"year": period.year, "codes": ", ".join(unknown)},
+            code="unknown_field",
+        )
+    role, created = Role.objects.get_or_create(
+        user=user,
+        kind=RoleKind.APPRAISER,
+        unit=home_unit,
+        year=period.year,
+        defaults={"expertise": expertise},
+    )
+    old = None if created else {"expertise": role.expertise}
+    if not created and role.expertise != expertise:
+        role.expertise = expertise
+        role.save(update_fields=["expertise"])
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.TEAM,
+        old=old,
+        new={"user": user.username, "home_unit": home_unit.code, "expertise": expertise},
+    )
+    return role
+
+
+def _check_assignable(period: Period, field: Criterion, unit: Unit, appraiser) -> None:
+    if field.period_id != period.pk or field.parent_id is not None:
+        raise ValidationError(
+            _("“%(code)s” không phải là một lĩnh vực của năm %(year)s.")
+            % {"code": field.code, "year": period.year},
+            code="field",
+        )
+    if not Assessment.objects.filter(period=period, unit=unit).exists():
+        raise ValidationError(
+            _("Đơn vị %(unit)s không có hồ sơ trong năm %(year)s.")
+            % {"unit": unit.code, "year": period.year},
+            code="unit",
+        )
+    if not Role.objects.filter(
+        user=appraiser, kind=RoleKind.APPRAISER, year__in=[period.year, None]
+    ).exists():
+        raise ValidationError(
+            _("%(user)s không phải thành viên Tổ giúp việc năm %(year)s.")
+            % {"user": appraiser.username, "year": period.year},
+            code="not_member",
+        )
+
+
+def _assign(*, actor, period, field, unit, appraiser) -> tuple[Assignment, bool]:
+    _check_assignable(period, field, unit, appraiser)
+    assignment = Assignment.objects.filter(period=period, field=field, unit=unit).first()
+    if assignment is not None and assignment.appraiser_id == appraiser.pk:
+        return assignment, False
+    old = None if assignment is None else {"appraiser": assignment.appraiser.username}
+    if assignment is None:
+        assignment = Assignment.objects.create(
+            period=period, field=field, unit=unit, appraiser=appraiser
+        )
+    else:
+        assignment.appraiser = appraiser
+        assignment.save(update_fields=["appraiser"])
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.ASSIGNMENT,
+        criterion=field,
+        assessment=Assessment.objects.filter(period=period, unit=unit).first(),
+        old=old,
+        new={"field": field.code, "unit": unit.code, "appraiser": appraiser.username},
+    )
+    return assignment, True
+
+
+def _assignments_notify(period: Period, changed: list[Assignment]) -> None:
+    by_user: dict[int, list[str]] = {}
+    for a in changed:
+        by_user.setdefault(a.appraiser_id, []).append(f"{a.unit.code} × {a.field.code}")
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    for user_id, items in by_user.items():
+        notify_on_commit(
+            key=f"assignment:{period.year}:{stamp}",
+            user_ids=[user_id],
+            subject=_subject(period, _("Phân công thẩm định")),
+            body=_("Bạn được phân công thẩm định %(n)s mục (đơn vị × lĩnh vực): %(items)s.")
+            % {"n": len(items), "items": ", ".join(items)},
+        )
+
+
+@transaction.atomic
+def assignment_set(*, actor, period: Period, field: Criterion, unit: Unit, appraiser) -> Assignment:
+    """Give a (field × unit) to a member of the team (replacing the previous one)."""
+    _require(actor, "appraisal.manage_cycle", period)
+    _refuse_frozen(period)
+    assignment, changed = _assign(
+        actor=actor, period=period, field=field, unit=unit, appraiser=appraiser
+    )
+    if changed:
+        _assignments_notify(period, [assignment])
+    return assignment
+
+
+@transaction.atomic
+def assignment_bulk_set(
+    *, actor, period: Period, field: Criterion, group: Group, appraiser
+) -> list[Assignment]:
+    """A field for every unit of a group that has a dossier this year."""
+    _require(actor, "appraisal.manage_cycle", period)
+    _refuse_frozen(period)
+    units = Unit.objects.filter(group=group, assessments__period=period).order_by("code")
+    results = [
+        _assign(actor=actor, period=period, field=field, unit=u, appraiser=appraiser) for u in units
+    ]
+    _assignments_notify(period, [a for a, changed in results if changed])
+    return [a for a, _changed in results]
+
+
+CSV_HEADER = ["field_code", "unit_code", "appraiser_username"]
+
+
+@transaction.atomic
+def assignments_import(*, actor, period: Period, text: str) -> int:
+    """Assignments from CSV `field_code,unit_code,appraiser_username`: all rows or none.
+
+    Every bad row is reported with its line number; returns the number of rows applied.
+    """
+    _require(actor, "appraisal.manage_cycle", period)
+    _refuse_frozen(period)
+    fields = _field_nodes(period)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    has_header = bool(rows) and [c.strip().lower() for c in rows[0]] == CSV_HEADER
+    errors, parsed = [], []
+    units = {u.code: u for u in Unit.objects.all()}
+    users = {u.username: u for u in User.objects.filter(roles__kind=RoleKind.APPRAISER)}
+    for line, row in enumerate(rows, start=1):
+        if (line == 1 and has_header) or not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 3:
+            errors.append(
+                _("Dòng %(line)s: cần đúng 3 cột %(cols)s.")
+                % {"line": line, "cols": ",".join(CSV_HEADER)}
+            )
+            continue
+        field_code, unit_code, username = (cell.strip() for cell in row)
+        problems = []
+        if field_code not in fields:
+            problems.append(_("lĩnh vực “%(c)s” không có") % {"c": field_code})
+        if unit_code not in units:
+            problems.append(_("đơn vị “%(c)s” không có") % {"c": unit_code})
+        if username not in users:
+            problems.append(_("“%(u)s” không phải thành viên Tổ giúp việc") % {"u": username})
+        if not problems:
+            try:
+                _check_assignable(period, fields[field_code], units[unit_code], users[username])
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        if problems:
+            errors.append(
+                _("Dòng %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
+        else:
+            parsed.append((fields[field_code], units[unit_code], users[username]))
+    if errors:
+        raise ValidationError(errors, code="csv")
+    if not parsed:
+        raise ValidationError(_("Tệp không có dòng phân công nào."), code="empty")
+    results = [
+        _assign(actor=actor, period=period, field=f, unit=u, appraiser=a) for f, u, a in parsed
+    ]
+    _assignments_notify(period, [a for a, changed in results if changed])
+    return len(parsed)
+
+
+@transaction.atomic
+def assignment_complete(*, actor, assignment: Assignment) -> Assignment:
+    """The appraiser declares the (field × unit) done for the open round (no-op if done)."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("period", "field", "unit")
+        .get(pk=assignment.pk)
+    )
+    if assignment.appraiser_id != actor.pk:
+        raise PermissionDenied
+    stage = workflow.rules_of(assignment.period.phase).appraiser_scores
+    if stage is None:
+        raise ValidationError(
+            _("Giai đoạn hiện tại không có vòng thẩm định đang mở."), code="phase"
+        )
+    name = "round1_done_at" if stage == Stage.ROUND1 else "final_done_at"
+    if getattr(assignment, name) is None:
+        assessment = Assessment.objects.filter(
+            period=assignment.period, unit=assignment.unit
+        ).first()
+        if assessment is not None and assignment.unit_id in home_unit_ids(
+            actor, assignment.period.year
+        ):
+            _home_unit_values_queue(
+                actor=actor, assessment=assessment, assignment=assignment, stage=stage
+            )
+        setattr(assignment, name, timezone.now())
+        assignment.save(update_fields=[name])
+        audit_record(
+            period=assignment.period,
+            actor=actor,
+            action=AuditAction.ASSIGNMENT,
+            criterion=assignment.field,
+            stage=stage,
+            new={"unit": assignment.unit.code, "done": True},
+        )
+    return assignment
+
+
+def _home_unit_values_queue(
+    *, actor, assessment: Assessment, assignment: Assignment, stage: str
+) -> int:
+    """Completing a field of one's own home unit accepts its values (prefilled ones too):
+    every value not yet cross-checked becomes provisional and is queued for a cross-check."""
+    assessment = _lock_assessment(assessment)
+    field_code = assignment.field.code
+    checked = set(
+        CrossCheck.objects.filter(assessment=assessment, stage=stage).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    queued = 0
+    for score in (
+        LeafScore.objects.select_for_update(of=("self",))
+        .filter(assessment=assessment, stage=stage, value__isnull=False)
+        .select_related("criterion")
+    ):
+        if score.criterion.field_code != field_code or score.criterion_id in checked:
+            continue
+        score.provisional = True
+        score.save(update_fields=["provisional", "updated_at"])
+        _cross_check_request(
+            actor=actor, assessment=assessment, criterion=score.criterion, stage=stage
+        )
+        queued += 1
+    return queued
+
+
+# --- scoring by appraisers ----------------------------------------------------------------
+
+
+def _clean_inputs(method: str, inputs: dict) -> dict:
+    cleaned = {}
+    for key in METHOD_INPUT_KEYS.get(method, ()):
+        raw = inputs.get(key)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw is None or raw == "":
+            continue
+        cleaned[key] = raw if isinstance(raw, bool | int) else str(raw)
+    return cleaned
+
+
+def _leaf_maximum(assessment: Assessment, criterion) -> Decimal:
+    maximum = (
+        CriterionMax.objects.filter(
+            criterion_id=criterion.pk,
+            criterion__period_id=assessment.period_id,
+            criterion__is_leaf=True,
+            group_id=assessment.unit.group_id,
+        )
+        .values_list("max_score", flat=True)
+        .first()
+    )
+    if maximum is None:
+        raise ValidationError(
+            _("Tiêu chí %(code)s không áp dụng cho khối của đơn vị.") % {"code": criterion.code},
+            code="not_applicable",
+        )
+    return maximum
+
+
+def _ancestor_ids(criterion) -> list[int]:
+    ids, node = [], criterion
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def _check_item(actor, item: Item) -> None:
+    """Not assigned: PermissionDenied (404). Assigned but the stage is closed: a message."""
+    if not _assigned(actor, item):
+        raise PermissionDenied
+    _refuse_frozen(item.assessment.period)
+    if not actor.has_perm("appraisal.score_item", item):
+        raise ValidationError(
+            _("Giai đoạn “%(phase)s” không cho phép chấm điểm vòng “%(stage)s”.")
+            % {
+                "phase": _phase_label(item.assessment.period.phase),
+                "stage": Stage(item.stage).label,
+            },
+            code="phase",
+        )
+
+
+def _assigned(actor, item: Item) -> bool:
+    from .rules import is_assigned
+
+    return is_assigned(actor, item.assessment, item.criterion)
+
+
+def _points(assessment, criterion, stage: str, inputs: dict) -> tuple[dict, Decimal | None]:
+    maximum = _leaf_maximum(assessment, criterion)
+    cleaned = _clean_inputs(criterion.method, inputs or {})
+    if not cleaned:
+        return cleaned, None
+    if Exemption.objects.filter(
+        assessment=assessment, stage=stage, criterion_id__in=_ancestor_ids(criterion)
+    ).exists():
+        raise ValidationError(
+            _("Tiêu chí đang được giảm trừ ở vòng này; hãy rút giảm trừ trước khi chấm điểm."),
+            code="exempt",
+        )
+    return cleaned, engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
+
+
+def _self_value(assessment, criterion) -> Decimal | None:
+    return (
+        LeafScore.objects.filter(assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF)
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+def _require_comment_if_changed(assessment, criterion, value, comment: str) -> None:
+    self_value = _self_value(assessment, criterion)
+    if value != self_value and not comment:
+        raise ValidationError(
+            _("Điểm thẩm định (%(value)s) khác điểm đơn vị tự chấm (%(self)s): cần ghi nhận xét.")
+            % {
+                "value": engine.vn_number(value) if value is not None else "—",
+                "self": engine.vn_number(self_value) if self_value is not None else "—",
+            },
+            code="comment_required",
+        )
+
+
+def _pick_checker(period: Period, assessment: Assessment, criterion, exclude_id: int):
+    """A member of the team from another home unit: same field first, then the least loaded."""
+    field_code = criterion.code.split(".")[0]
+    roles = Role.objects.filter(kind=RoleKind.APPRAISER, year__in=[period.year, None])
+    homes: dict[int, set[int]] = {}
+    expertise: dict[int, set[str]] = {}
+    for role in roles:
+        homes.setdefault(role.user_id, set()).add(role.unit_id)
+        expertise.setdefault(role.user_id, set()).update(role.expertise or [])
+    candidates = [
+        uid for uid, units in homes.items() if assessment.unit_id not in units and uid != exclude_id
+    ]
+    if not candidates:
+        return None
+    load = {uid: 0 for uid in candidates}
+    for uid in CrossCheck.objects.filter(
+        checker_id__in=candidates, decided_at__isnull=True, assessment__period=period
+    ).values_list("checker_id", flat=True):
+        load[uid] += 1
+    best = min(candidates, key=lambda uid: (field_code not in expertise[uid], load[uid], uid))
+    return User.objects.get(pk=best)
+
+
+def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
+    check = (
+        CrossCheck.objects.select_for_update()
+        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
+        .first()
+    )
+    now = timezone.now()
+    if check is None:
+        return CrossCheck.objects.create(
+            assessment=assessment,
+            criterion_id=criterion.pk,
+            stage=stage,
+            requested_by=actor,
+            requested_at=now,
+            checker=_pick_checker(assessment.period, assessment, criterion, actor.pk),
+        )
+    keep = (
+        check.checker_id
+        and check.checker_id != actor.pk
+        and assessment.unit_id not in home_unit_ids(check.checker, assessment.period.year)
+    )
+    check.requested_by = actor
+    check.requested_at = now
+    check.decided_at = None
+    check.decision = ""
+    check.comment = ""
+    if not keep:
+        check.checker = _pick_checker(assessment.period, assessment, criterion, actor.pk)
+    check.save()
+    return check
+
+
+@transaction.atomic
+def appraisal_score_set(
+    *,
+    actor,
+    assessment: Assessment,
+    criterion,
+    stage: str,
+    inputs: dict,
+    comment: str = "",
+    supplement_requested: bool = False,
+    expected_version: int | None = None,
+) -> LeafScore:
+    """An assigned appraiser's score of a leaf at the open round (round1 or final).
+
+    A comment is required when the points differ from the unit's own. A score given to the
+    appraiser's own home unit is provisional and queued for a cross-check. `expected_version`
+    (0: no score yet) guards against overwriting a colleague's save: StaleVersionError.
+    Saving identical data again changes nothing.
+    """
+    assessment = _lock_assessment(assessment)
+    _check_item(actor, Item(assessment, criterion, stage))
+    cleaned, value = _points(assessment, criterion, stage, inputs)
+    comment = (comment or "").strip()
+    _require_comment_if_changed(assessment, criterion, value, comment)
+    flag = bool(supplement_requested) and stage == Stage.ROUND1
+    current = (
+        LeafScore.objects.select_for_update()
+        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
+        .first()
+    )
+    if current is not None and (
+        current.value,
+        current.inputs,
+        current.comment,
+        current.supplement_requested,
+    ) == (value, cleaned, comment, flag):
+        return current
+    if expected_version is not None:
+        stored = current.version if current is not None else 0
+        if expected_version != stored:
+            raise StaleVersionError(current)
+    old = _score_json(current)
+    provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
+    if current is None:
+        current = LeafScore(
+            assessment=assessment, criterion_id=criterion.pk, stage=stage, version=0
+        )
+    current.value = value
+    current.inputs = cleaned
+    current.comment = comment
+    current.supplement_requested = flag
+    current.provisional = provisional
+    current.version += 1
+    current.updated_by = actor
+    current.save()
+    if provisional:
+        _cross_check_request(actor=actor, assessment=assessment, criterion=criterion, stage=stage)
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.SCORE,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        old=old,
+        new=_score_json(current),
+        reason=comment,
+    )
+    return current
+
+
+@transaction.atomic
+def appraisal_exemption_set(
+    *, actor, assessment: Assessment, criterion, stage: str, reason: str
+) -> Exemption:
+    """An appraiser proposes that a node does not apply to the unit at the open round."""
+    assessment = _lock_assessment(assessment)
+    _check_item(actor, Item(assessment, criterion, stage))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Vui lòng nêu lý do giảm trừ."), code="reason_required")
+    exemption = Exemption.objects.filter(
+        assessment=assessment, criterion_id=criterion.pk, stage=stage
+    ).first()
+    old = None if exemption is None else {"reason": exemption.reason}
+    if exemption is None:
+        exemption = Exemption.objects.create(
+            assessment=assessment,
+            criterion_id=criterion.pk,
+            stage=stage,
+            reason=reason,
+            created_by=actor,
+        )
+    elif exemption.reason != reason:
+        exemption.reason = reason
+        exemption.save(update_fields=["reason"])
+    else:
+        return exemption
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.EXEMPTION,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        old=old,
+        new={"reason": reason},
+        reason=reason,
+    )
+    return exemption
+
+
+@transaction.atomic
+def appraisal_exemption_withdraw(
+    *, actor, assessment: Assessment, criterion, stage: str, reason: str = ""
+) -> None:
+    assessment = _lock_assessment(assessment)
+    _check_item(actor, Item(assessment, criterion, stage))
+    exemption = Exemption.objects.filter(
+        assessment=assessment, criterion_id=criterion.pk, stage=stage
+    ).first()
+    if exemption is None:
+        return
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.EXEMPTION_WITHDRAW,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        old={"reason": exemption.reason},
+        new=None,
+        reason=reason,
+    )
+    exemption.delete()
+
+
+# --- cross-check --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cross_check_assign(*, actor, cross_check: CrossCheck, checker) -> CrossCheck:
+    """The secretariat gives an open cross-check to a member of another home unit."""
+    check = (
+        CrossCheck.objects.select_for_update()
+        .select_related("assessment__period", "assessment__unit")
+        .get(pk=cross_check.pk)
+    )
+    period = check.assessment.period
+    _require(actor, "appraisal.manage_cycle", period)
+    _refuse_frozen(period)
+    if check.assessment.unit_id in home_unit_ids(checker, period.year):
+        raise ValidationError(
+            _("Không thể giao thẩm định chéo cho thành viên thuộc chính đơn vị được thẩm định."),
+            code="own_home_unit",
+        )
+    if not Role.objects.filter(
+        user=checker, kind=RoleKind.APPRAISER, year__in=[period.year, None]
+    ).exists():
+        raise ValidationError(
+            _("Người được giao không phải thành viên Tổ giúp việc."), code="not_member"
+        )
+    old = {"checker": check.checker.username if check.checker else None}
+    check.checker = checker
+    check.save(update_fields=["checker"])
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.CROSS_CHECK,
+        assessment=check.assessment,
+        criterion=check.criterion,
+        stage=check.stage,
+        old=old,
+        new={"checker": checker.username},
+    )
+    return check
+
+
+@transaction.atomic
+def cross_check_decide(
+    *,
+    actor,
+    cross_check: CrossCheck,
+    decision: str,
+    inputs=None,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> LeafScore:
+    """The checker confirms the provisional score, or changes it (with a comment).
+
+    `expected_version` is the score's version the checker saw: a score re-saved meanwhile by
+    the appraiser is not confirmed or overwritten blindly (StaleVersionError).
+    """
+    assessment = _lock_assessment(cross_check.assessment)
+    check = (
+        CrossCheck.objects.select_for_update(of=("self",))
+        .select_related("criterion__parent__parent")
+        .get(pk=cross_check.pk)
+    )
+    check.assessment = assessment
+    _refuse_frozen(assessment.period)
+    if assessment.unit_id in home_unit_ids(actor, assessment.period.year):
+        raise ValidationError(
+            _("Không được thẩm định chéo điểm của đơn vị nơi mình công tác."),
+            code="own_home_unit",
+        )
+    if check.checker_id != actor.pk:
+        raise PermissionDenied
+    if not actor.has_perm("appraisal.decide_cross_check", check):
+        raise ValidationError(_("Vòng thẩm định của mục này đã đóng."), code="phase")
+    CrossCheckDecision(decision)
+    criterion = check.criterion
+    score = LeafScore.objects.select_for_update().get(
+        assessment=assessment, criterion_id=criterion.pk, stage=check.stage
+    )
+    if expected_version is not None and expected_version != score.version:
+        raise StaleVersionError(score)
+    if not check.is_open:
+        return score
+    old = _score_json(score)
+    comment = (comment or "").strip()
+    if decision == CrossCheckDecision.CHANGED:
+        cleaned, value = _points(assessment, criterion, check.stage, inputs or {})
+        if not comment:
+            raise ValidationError(
+                _("Cần ghi nhận xét khi điều chỉnh điểm thẩm định chéo."), code="comment_required"
+            )
+        _require_comment_if_changed(assessment, criterion, value, comment)
+        score.value, score.inputs = value, cleaned
+        score.comment = comment
+    score.provisional = False
+    score.version += 1
+    score.updated_by = actor
+    score.save()
+    check.decided_at = timezone.now()
+    check.decision = decision
+    check.comment = comment
+    check.save(update_fields=["decided_at", "decision", "comment"])
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.CROSS_CHECK,
+        assessment=assessment,
+        criterion=criterion,
+        stage=check.stage,
+        old=old,
+        new={**_score_json(score), "decision": decision},
+        reason=comment,
+    )
+    return score
+
+
+# --- the agency's supplement --------------------------------------------------------------
+
+
+def _check_supplement(actor, assessment: Assessment, criterion) -> None:
+    item = Item(assessment, criterion, Stage.ROUND1)
+    if not actor.has_perm("scoring.view_own_assessment", assessment):
+        raise PermissionDenied
+    if actor.has_perm("appraisal.supplement_item", item):
+        return
+    period = assessment.period
+    if workflow.rules_of(period.phase).agency_evidence != workflow.EVIDENCE_FLAGGED:
+        raise ValidationError(
+            _("Giai đoạn “%(phase)s” không nhận giải trình bổ sung.")
+            % {"phase": _phase_label(period.phase)},
+            code="phase",
+        )
+    if not workflow.window_open(period, timezone.now()):
+        raise ValidationError(
+            _("Ngoài thời gian giải trình bổ sung (%(start)s – %(end)s); hồ sơ chỉ được xem.")
+            % {"start": _when(period.supplement_start), "end": _when(period.supplement_end)},
+            code="window_closed",
+        )
+    raise ValidationError(
+        _("Tiêu chí %(code)s không thuộc danh sách phải giải trình bổ sung; chỉ được xem.")
+        % {"code": criterion.code},
+        code="not_flagged",
+    )
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
+@transaction.atomic
+def supplement_explanation_set(
+    *, actor, assessment: Assessment, criterion, explanation: str
+) -> Supplement:
+    """The agency's explanation for a flagged leaf, within the supplement window."""
+    assessment = _lock_assessment(assessment)
+    _check_supplement(actor, assessment, criterion)
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise ValidationError(_("Hãy nhập nội dung giải trình."), code="required")
+    supplement = Supplement.objects.filter(assessment=assessment, criterion=criterion).first()
+    old = None if supplement is None else {"explanation": supplement.explanation}
+    if supplement is not None and supplement.explanation == explanation:
+        return supplement
+    if supplement is None:
+        supplement = Supplement(assessment=assessment, criterion=criterion)
+    supplement.explanation = explanation
+    supplement.updated_by = actor
+    supplement.save()
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.SUPPLEMENT,
+        assessment=assessment,
+        criterion=criterion,
+        stage=Stage.ROUND1,
+        old=old,
+        new={"explanation": explanation},
+    )
+    return supplement
+
+
+@transaction.atomic
+def supplement_evidence_upload(*, actor, assessment: Assessment, criterion, uploaded_files):
+    """Evidence for a flagged leaf within the window, through the evidence app's service."""
+    from evidence import services as evidence_services
+
+    assessment = _lock_assessment(assessment)
+    _check_supplement(actor, assessment, criterion)
+    outcomes = evidence_services.evidence_upload_many(
+        actor=actor, assessment=assessment, criterion=criterion, uploaded_files=uploaded_files
+    )
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.EVIDENCE_LINK,
+        assessment=assessment,
+        criterion=criterion,
+        stage=Stage.ROUND1,
+        new={
+            "files": [
+                {"id": o.file.pk, "name": o.file.original_name, "sha256": o.file.sha256}
+                for o in outcomes
+            ]
+        },
+    )
+    return outcomes
+
+
+# --- council and publication --------------------------------------------------------------
+
+
+@transaction.atomic
+def council_approve(*, actor, period: Period) -> CouncilApproval:
+    """A council member approves the final results (once; who and when recorded)."""
+    period = _lock_period(period)
+    if not actor.has_perm("appraisal.approve", period):
+        if actor.has_perm("appraisal.view_cycle", period):
+            raise ValidationError(
+                _("Chỉ thông qua được khi kỳ đánh giá ở giai đoạn Hội đồng."), code="phase"
+            )
+        raise PermissionDenied
+    approval = CouncilApproval.objects.filter(period=period, member=actor, superseded=False).first()
+    if approval is not None:
+        return approval
+    approval = CouncilApproval.objects.create(
+        period=period, member=actor, approved_at=timezone.now()
+    )
+    audit_record(
+        period=period, actor=actor, action=AuditAction.APPROVAL, new={"member": actor.username}
+    )
+    return approval
+
+
+@transaction.atomic
+def decision_record(*, actor, period: Period, number: str, date, signer: str) -> Period:
+    """The publishing decision: number, date and signer (needed to publish)."""
+    _require(actor, "appraisal.manage_cycle", period)
+    _refuse_frozen(period)
+    period = _lock_period(period)
+    number, signer = (number or "").strip(), (signer or "").strip()
+    if not (number and date and signer):
+        raise ValidationError(
+            _("Cần đủ số quyết định, ngày quyết định và người ký."), code="required"
+        )
+    old = {
+        "number": period.decision_number,
+        "signer": period.decision_signer,
+        "date": period.decision_date.isoformat() if period.decision_date else None,
+    }
+    period.decision_number, period.decision_date, period.decision_signer = number, date, signer
+    period.save(update_fields=["decision_number", "decision_date", "decision_signer"])
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.DECISION,
+        old=old,
+        new={"number": number, "signer": signer, "date": date.isoformat()},
+    )
+    return period
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def _audience(period: Period, audience: str) -> set[int]:
+    if audience == "agency":
+        return agency_user_ids(period)
+    if audience == "agency_flagged":
+        units = LeafScore.objects.filter(
+            assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
+        ).values_list("assessment__unit_id", flat=True)
+        return agency_user_ids(period, set(units))
+    return set(
+        Assignment.objects.filter(period=period).values_list("appraiser_id", flat=True)
+    ) | set(
+        CrossCheck.objects.filter(assessment__period=period, checker__isnull=False).values_list(
+            "checker_id", flat=True
+        )
+    )
+
+
+def deadline_reminders_send(*, now=None) -> int:
+    """E-mail reminders 3 days and 1 day before each deadline of the phase in progress.
+
+    Each reminder goes once per person (NotificationLog): running it twice sends nothing new.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for period in Period.objects.exclude(phase=Phase.PUBLISHED):
+        for field_name, (phase, audience) in workflow.DEADLINES.items():
+            deadline = getattr(period, field_name)
+            if deadline is None or period.phase != phase or now >= deadline:
+                continue
+            days_left = sorted(workflow.REMINDER_DAYS)
+            for position, days in enumerate(days_left):
+                lower = deadline - timedelta(days=days)
+                upper = deadline - timedelta(days=days_left[position - 1]) if position else deadline
+                if not lower <= now < upper:
+                    continue
+                label = str(Period._meta.get_field(field_name).verbose_name)
+                sent += _send_once(
+                    key=f"reminder:{period.year}:{field_name}:{days}",
+                    recipients=User.objects.filter(pk__in=_audience(period, audience)),
+                    subject=_subject(period, _("Nhắc hạn: %(what)s") % {"what": label}),
+                    body=_("Còn %(days)s ngày đến %(what)s: %(when)s.")
+                    % {"days": days, "what": label, "when": _when(deadline)},
+                )
+    return sent

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<int:year>/", views.cycle, name="appraisal_cycle"),
+    path("<int:year>/chuyen-giai-doan/", views.phase_move, name="appraisal_phase_move"),
+    path("<int:year>/quyet-dinh/", views.decision, name="appraisal_decision"),
+    path("<int:year>/thong-qua/", views.approve, name="appraisal_approve"),
+    path("<int:year>/to-giup-viec/", views.team, name="appraisal_team"),
+    path("<int:year>/phan-cong/", views.assignments, name="appraisal_assignments"),
+    path("<int:year>/phan-cong.csv", views.assignments_export, name="appraisal_assignments_csv"),
+    path("<int:year>/nhat-ky.csv", views.audit_export, name="appraisal_audit_csv"),
+    path("<int:year>/hang-doi/", views.queue, name="appraisal_queue"),
+    path(
+        "ho-so/<int:assessment_id>/linh-vuc/<str:field_code>/",
+        views.field_page,
+        name="appraisal_field",
+    ),
+    path(
+        "ho-so/<int:assessment_id>/tieu-chi/<int:criterion_id>/luu/",
+        views.leaf_save,
+        name="appraisal_leaf_save",
+    ),
+    path(
+        "ho-so/<int:assessment_id>/tieu-chi/<int:criterion_id>/nhat-ky/",
+        views.leaf_audit,
+        name="appraisal_leaf_audit",
+    ),
+    path("kiem-tra-cheo/<int:cross_check_id>/", views.cross_check, name="appraisal_cross_check"),
+    path(
+        "phan-cong/<int:assignment_id>/hoan-thanh/",
+        views.assignment_done,
+        name="appraisal_assignment_done",
+    ),
+    path("ho-so/<int:assessment_id>/ket-qua/", views.agency_results, name="appraisal_agency"),
+    path(
+        "ho-so/<int:assessment_id>/bo-sung/<int:criterion_id>/",
+        views.supplement_save,
+        name="appraisal_supplement",
+    ),
+]

@@ -1,0 +1,148 @@
+"""The yearly cycle as data: what each role may do in each phase, and the allowed moves.
+
+Every rule, view and service of the appraisal asks this table; nothing else decides which
+stage is open or what an agency may see. Conditions of a move are names resolved by
+appraisal.services (they read the database); `copies` says which stage is prefilled from
+which on entering a phase; `computes` which stage's results are recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from scoring.enums import Phase, Stage
+
+# What an agency may add evidence to.
+EVIDENCE_ALL = "all"
+EVIDENCE_FLAGGED = "flagged"
+
+
+@dataclass(frozen=True)
+class PhaseRules:
+    agency_scores: str | None = None  # the stage the agency scores
+    appraiser_scores: str | None = None  # the stage assigned appraisers score
+    agency_evidence: str | None = None  # EVIDENCE_ALL / EVIDENCE_FLAGGED / None
+    agency_sees: frozenset = frozenset({Stage.SELF})  # stages an agency sees of its dossier
+    council_approves: bool = False
+    frozen: bool = False  # nothing of the year may change
+    results_public: bool = False
+    window: tuple[str, str] | None = None  # Period date fields bounding the agency's writes
+
+
+PHASES: dict[str, PhaseRules] = {
+    Phase.SETUP: PhaseRules(),
+    Phase.SELF_ASSESSMENT: PhaseRules(agency_scores=Stage.SELF, agency_evidence=EVIDENCE_ALL),
+    Phase.ROUND1: PhaseRules(appraiser_scores=Stage.ROUND1),
+    Phase.ROUND1_CLOSED: PhaseRules(agency_sees=frozenset({Stage.SELF, Stage.ROUND1})),
+    Phase.SUPPLEMENT: PhaseRules(
+        agency_evidence=EVIDENCE_FLAGGED,
+        agency_sees=frozenset({Stage.SELF, Stage.ROUND1}),
+        window=("supplement_start", "supplement_end"),
+    ),
+    Phase.ROUND2: PhaseRules(
+        appraiser_scores=Stage.FINAL, agency_sees=frozenset({Stage.SELF, Stage.ROUND1})
+    ),
+    Phase.COUNCIL: PhaseRules(
+        council_approves=True, agency_sees=frozenset({Stage.SELF, Stage.ROUND1})
+    ),
+    Phase.PUBLISHED: PhaseRules(
+        agency_sees=frozenset({Stage.SELF, Stage.ROUND1, Stage.FINAL}),
+        frozen=True,
+        results_public=True,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: str
+    conditions: tuple[str, ...] = ()
+    reason_required: bool = False
+    copies: tuple[str, str] | None = None  # (from stage, to stage) prefilled on the move
+    computes: str | None = None  # stage whose results are (re)computed after the move
+    reopens: bool = False  # approvals given before are superseded
+
+
+TRANSITIONS: dict[str, tuple[Transition, ...]] = {
+    Phase.SETUP: (Transition(Phase.SELF_ASSESSMENT),),
+    Phase.SELF_ASSESSMENT: (Transition(Phase.ROUND1, copies=(Stage.SELF, Stage.ROUND1)),),
+    Phase.ROUND1: (
+        Transition(
+            Phase.ROUND1_CLOSED, conditions=("no_open_cross_checks",), computes=Stage.ROUND1
+        ),
+    ),
+    Phase.ROUND1_CLOSED: (
+        Transition(Phase.SUPPLEMENT, conditions=("supplement_dates_set",)),
+        Transition(Phase.ROUND1, reason_required=True),
+    ),
+    Phase.SUPPLEMENT: (Transition(Phase.ROUND2, copies=(Stage.ROUND1, Stage.FINAL)),),
+    Phase.ROUND2: (
+        Transition(
+            Phase.COUNCIL,
+            conditions=("no_open_cross_checks", "round2_settled"),
+            computes=Stage.FINAL,
+        ),
+    ),
+    Phase.COUNCIL: (
+        Transition(
+            Phase.PUBLISHED,
+            conditions=("council_approved", "decision_recorded"),
+            computes=Stage.FINAL,
+        ),
+        Transition(Phase.ROUND2, reason_required=True),
+    ),
+    Phase.PUBLISHED: (Transition(Phase.ROUND2, reason_required=True, reopens=True),),
+}
+
+# The stage whose open cross-checks block a move out of a phase.
+STAGE_OF_PHASE: dict[str, str] = {
+    Phase.ROUND1: Stage.ROUND1,
+    Phase.ROUND2: Stage.FINAL,
+}
+
+# The deadlines reminded 3 days and 1 day before: Period date field → (the phase it ends,
+# who is reminded).
+DEADLINES: dict[str, tuple[str, str]] = {
+    "self_assessment_deadline": (Phase.SELF_ASSESSMENT, "agency"),
+    "round1_end": (Phase.ROUND1, "appraiser"),
+    "supplement_end": (Phase.SUPPLEMENT, "agency_flagged"),
+    "round2_end": (Phase.ROUND2, "appraiser"),
+}
+REMINDER_DAYS = (3, 1)
+
+REFUSALS = {
+    "not_allowed": _("Không thể chuyển từ giai đoạn “%(from)s” sang “%(to)s”."),
+    "reason_required": _("Cần ghi rõ lý do khi chuyển ngược giai đoạn hoặc mở lại."),
+}
+
+
+def rules_of(phase: str) -> PhaseRules:
+    return PHASES[phase]
+
+
+def transition(from_phase: str, to_phase: str) -> Transition | None:
+    return next((t for t in TRANSITIONS.get(from_phase, ()) if t.to == to_phase), None)
+
+
+def next_phases(phase: str) -> list[str]:
+    return [t.to for t in TRANSITIONS.get(phase, ())]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One leaf of one dossier at one stage: the object the scoring permissions are asked on."""
+
+    assessment: object  # scoring.Assessment (with period and unit loaded)
+    criterion: object  # scoring.Criterion (a leaf)
+    stage: str
+
+
+def window_open(period, now) -> bool:
+    """Server time within the phase's window (a phase without a window: always open)."""
+    bounds = rules_of(period.phase).window
+    if bounds is None:
+        return True
+    start, end = (getattr(period, name) for name in bounds)
+    return start is not None and end is not None and start <= now <= end
