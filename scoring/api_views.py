@@ -174,8 +174,9 @@ class AssessmentScoresView(generics.ListAPIView):
         assessment = selectors.assessment_get(
             actor=self.request.user, assessment_id=int(self.kwargs["id"])
         )
+        stages = selectors.stages_visible(actor=self.request.user, assessment=assessment)
         return (
-            LeafScore.objects.filter(assessment=assessment)
+            LeafScore.objects.filter(assessment=assessment, stage__in=stages)
             .select_related("criterion")
             .order_by("criterion__order", "stage")
         )

@@ -627,3 +627,20 @@ def self_deadline_passed(*, period: Period) -> bool:
 
     deadline = period.self_assessment_deadline
     return deadline is not None and timezone.now() > deadline
+
+
+def stages_visible(*, actor, assessment) -> list[str]:
+    """The stages of a dossier the actor may see.
+
+    The unit's own people see the appraisal stages only once the phase table opens them
+    (round 1 after its close, the final stage once published: appraisal's rules); the
+    province's staff and appraisers see every stage.
+    """
+    if not actor.has_perm("scoring.view_own_assessment", assessment):
+        return list(Stage.values)
+    visible = [Stage.SELF]
+    if actor.has_perm("appraisal.view_round1_results", assessment):
+        visible.append(Stage.ROUND1)
+    if actor.has_perm("appraisal.view_final_results", assessment):
+        visible.append(Stage.FINAL)
+    return visible

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from scoring.enums import Stage
+from scoring.enums import Phase, Stage
 from scoring.models import LeafScore
 from tests.api.conftest import client_for
 from tests.factories import PASSWORD, make_assessment, make_unit, set_score
@@ -97,7 +97,31 @@ def test_scores_filter_by_stage(world):
     assert [(s["criterion_code"], s["stage"], s["value"]) for s in data["results"]] == [
         ("1.1", "self", "2.00")
     ]
-    assert client.get(url).json()["count"] == 2
+    # During self-assessment the unit sees only its own stage; the province sees every stage.
+    assert client.get(url).json()["count"] == 1
+    assert client_for(world.users["secretariat"]).get(url).json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    "phase,stages",
+    [
+        (Phase.SELF_ASSESSMENT, {"self"}),
+        (Phase.ROUND1, {"self"}),
+        (Phase.ROUND1_CLOSED, {"self", "round1"}),
+        (Phase.ROUND2, {"self", "round1"}),
+        (Phase.PUBLISHED, {"self", "round1", "final"}),
+    ],
+)
+def test_scores_of_appraisal_stages_reach_the_unit_only_when_the_phase_opens_them(
+    world, phase, stages
+):
+    set_score(world.own_assessment, world.nodes["1.2"], "1", stage=Stage.ROUND1)
+    world.period.phase = phase
+    world.period.save(update_fields=["phase"])
+    url = f"/api/v1/assessments/{world.own_assessment.pk}/scores/"
+    for role in ("agency_staff", "agency_head"):
+        data = client_for(world.users[role]).get(url).json()
+        assert {s["stage"] for s in data["results"]} == stages
 
 
 def test_results_filter_by_year_and_stage(world):
