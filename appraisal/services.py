@@ -75,7 +75,11 @@ def _refuse_frozen(period: Period) -> None:
 
 
 def _phase_label(phase: str) -> str:
-    return str(Phase(phase).label)
+    """The phase's Vietnamese label; an unknown value (a forged form) is shown as given."""
+    try:
+        return str(Phase(phase).label)
+    except ValueError:
+        return f"“{phase}”"
 
 
 def _score_json(score: LeafScore | None) -> dict | None:

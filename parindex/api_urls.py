@@ -1,9 +1,9 @@
 """API v1 routes, gathered from each app's api module."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from parindex.accounts import ThrottledObtainAuthToken
 from scoring import api as scoring_api
 from scoring import api_views as scoring_api_views
 from units import api as units_api
@@ -36,6 +36,6 @@ urlpatterns = [
         name="api_self_score",
     ),
     path("results/", scoring_api_views.ResultListView.as_view(), name="api_results"),
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api_token"),
     *router.urls,
 ]

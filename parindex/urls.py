@@ -1,11 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from parindex import accounts
+from parindex.health import healthz
 
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dang-nhap/", accounts.ThrottledLoginView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", accounts.totp_verify, name="totp_verify"),
+    path("tai-khoan/xac-thuc-hai-buoc/", accounts.totp_enrol, name="totp_enrol"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parindex.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("tieu-chi/", include("scoring.urls_criteria")),
+    path("tai-lieu/", include("evidence.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("tham-dinh/", include("appraisal.urls")),
+    path("du-lieu-mo/", include("reports.urls_open")),
     path("", include("scoring.urls")),
 ]

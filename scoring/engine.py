@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")
+# No score, index or dossier count comes near this; larger input is a typing error (and
+# would exceed the decimal context's precision when rounded).
+LARGEST = Decimal("1e15")
 
 TOT, KHA, TRUNG_BINH, YEU = "tot", "kha", "trung_binh", "yeu"
 BANDS_HIGH_TO_LOW = (TOT, KHA, TRUNG_BINH, YEU)
@@ -65,7 +68,11 @@ def to_decimal(value, *, label: str = "") -> Decimal:
                 % {"label": label or _("Giá trị"), "value": value}
             ) from None
     if not result.is_finite():
-        raise ScoringInputError(_("%(label)s phải là một số hữu hạn.") % {"label": label or _("Giá trị")})
+        raise ScoringInputError(
+            _("%(label)s phải là một số hữu hạn.") % {"label": label or _("Giá trị")}
+        )
+    if abs(result) >= LARGEST:
+        raise ScoringInputError(_("%(label)s quá lớn.") % {"label": label or _("Giá trị")})
     return result
 
 
@@ -166,9 +173,18 @@ def leaf_points(method: str, params: Mapping, maximum: Decimal, inputs: Mapping)
     if method == "yes_no":
         answer = inputs.get("answer")
         if isinstance(answer, str):
-            answer = {"true": True, "co": True, "có": True, "1": True, "yes": True,
-                      "false": False, "khong": False, "không": False, "0": False,
-                      "no": False}.get(answer.strip().lower())
+            answer = {
+                "true": True,
+                "co": True,
+                "có": True,
+                "1": True,
+                "yes": True,
+                "false": False,
+                "khong": False,
+                "không": False,
+                "0": False,
+                "no": False,
+            }.get(answer.strip().lower())
         if answer not in (True, False):
             raise ScoringInputError(_("Hãy chọn Có hoặc Không."))
         return q2(maximum if answer else ZERO)
@@ -287,8 +303,14 @@ class ScoreSums:
     node_standard: dict[str, Decimal] = field(default_factory=dict)
     node_score: dict[str, Decimal] = field(default_factory=dict)
 
-    def add(self, kind: str, maximum: Decimal, value: Decimal | None,
-            ancestors: Iterable[str] = (), sign: int = 1) -> None:
+    def add(
+        self,
+        kind: str,
+        maximum: Decimal,
+        value: Decimal | None,
+        ancestors: Iterable[str] = (),
+        sign: int = 1,
+    ) -> None:
         """Add (sign=1) or take away (sign=-1) one leaf's maximum and value."""
         value = Decimal(value) * sign if value is not None else ZERO
         if kind == BONUS:
@@ -304,8 +326,9 @@ class ScoreSums:
                 self.node_score[code] = self.node_score.get(code, ZERO) + value
 
 
-def unit_score_from_sums(sums: ScoreSums, *, bonus_cap: Decimal, cap_at_100: bool = True
-                         ) -> UnitScore:
+def unit_score_from_sums(
+    sums: ScoreSums, *, bonus_cap: Decimal, cap_at_100: bool = True
+) -> UnitScore:
     bonus_counted = min(sums.bonus, Decimal(bonus_cap))
     appraised = q2(sums.scored + bonus_counted - sums.deductions)
     sub_indexes = {

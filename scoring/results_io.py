@@ -423,6 +423,9 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
     names: list[tuple[int, str, str, str, str]] = []
     for position, raw in enumerate(rows):
         line = int(raw.get("line") or position + 2)
+        if any("\x00" in str(value) for value in raw.values() if value is not None):
+            errors.append((line, _line_error(line, _("có ký tự không hợp lệ (NUL)."))))
+            continue
         row = _row_parse(
             raw,
             line,

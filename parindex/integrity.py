@@ -1,0 +1,191 @@
+"""Integrity of published results: recompute a year in memory and compare with what is stored.
+
+Nothing here writes. The recomputation is the index job's own (scoring.services
+`assessment_scores_compute` + `engine.competition_ranks`), so a difference means the stored
+results were changed after the fact or the scores changed after publication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring import engine
+from scoring.enums import ResultSource, Stage
+from scoring.models import Exemption, LeafScore, Period, Result
+from scoring.services import _details as result_details  # the index job's own details shape
+from scoring.services import assessment_scores_compute, results_hash
+from units.models import Unit
+
+COMPARED = (
+    "group_id",
+    "standard_score",
+    "appraised_score",
+    "index",
+    "band",
+    "downgraded",
+    "rank_in_group",
+    "group_size",
+    "details",
+)
+
+
+def _text(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{engine.q2(value):.2f}"
+    return str(value)
+
+
+@dataclass
+class Verification:
+    year: int
+    stage: str
+    stored_hash: str
+    recomputed_hash: str
+    inputs_hash: str
+    units_checked: int = 0
+    imported: int = 0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def results_expected(*, period: Period, stage: str = Stage.FINAL) -> dict[str, dict]:
+    """What the index job would store now, by unit code (computed in memory, no writes)."""
+    computations = assessment_scores_compute(period=period, stage=stage)
+    indexes: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    for c in computations:
+        indexes[c.group_id][c.unit_id] = c.score.index
+    ranks = {gid: engine.competition_ranks(values) for gid, values in indexes.items()}
+    codes = dict(
+        Unit.objects.filter(pk__in=[c.unit_id for c in computations]).values_list("pk", "code")
+    )
+    return {
+        codes[c.unit_id]: {
+            "group_id": c.group_id,
+            "standard_score": c.score.standard,
+            "appraised_score": c.score.appraised,
+            "index": c.score.index,
+            "band": c.band,
+            "downgraded": c.downgraded,
+            "rank_in_group": ranks[c.group_id][c.unit_id],
+            "group_size": len(indexes[c.group_id]),
+            "details": result_details(c),
+        }
+        for c in computations
+    }
+
+
+def _hash_rows(rows: dict[str, dict]) -> str:
+    """The same canonical form as scoring.services.results_hash, over in-memory rows."""
+    payload = [
+        [
+            code,
+            row["group_id"],
+            str(None if row["standard_score"] is None else engine.q2(row["standard_score"])),
+            str(None if row["appraised_score"] is None else engine.q2(row["appraised_score"])),
+            str(None if row["index"] is None else engine.q2(row["index"])),
+            row["band"],
+            row["downgraded"],
+            row["rank_in_group"],
+            row["group_size"],
+            row["details"],
+        ]
+        for code, row in sorted(rows.items())
+    ]
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
+    """SHA-256 of what the stage's results are computed from: the criteria with their
+    maxima and methods, every stored leaf score and exemption, the period's rules."""
+    criteria = [
+        [
+            c.code,
+            c.parent.code if c.parent_id else None,
+            c.kind,
+            c.is_leaf,
+            c.method,
+            c.params,
+            sorted([m.group.code, f"{m.max_score:.2f}"] for m in c.maxima.all()),
+        ]
+        for c in period.criteria.select_related("parent")
+        .prefetch_related("maxima__group")
+        .order_by("code")
+    ]
+    scores = sorted(
+        [unit, code, _text(value)]
+        for unit, code, value in LeafScore.objects.filter(
+            assessment__period=period, stage=stage
+        ).values_list("assessment__unit__code", "criterion__code", "value")
+    )
+    exemptions = sorted(
+        [unit, code]
+        for unit, code in Exemption.objects.filter(
+            assessment__period=period, stage=stage
+        ).values_list("assessment__unit__code", "criterion__code")
+    )
+    units = sorted(
+        [code, group, _text(late)]
+        for code, group, late in period.assessments.values_list(
+            "unit__code", "unit__group__code", "late_dossier_percent"
+        )
+    )
+    rules = [
+        _text(period.band_tot_min),
+        _text(period.band_kha_min),
+        _text(period.band_trung_binh_min),
+        _text(period.downgrade_late_percent),
+        period.cap_index_at_100,
+        sorted([g.group.code, _text(g.bonus_cap)] for g in period.groups.select_related("group")),
+    ]
+    text = json.dumps([criteria, scores, exemptions, units, rules], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def results_verify(*, period: Period, stage: str = Stage.FINAL) -> Verification:
+    """Compare the stored results of a stage with a recomputation from the stored scores."""
+    stored = {
+        r.unit.code: r
+        for r in Result.objects.filter(period=period, stage=stage).select_related("unit")
+    }
+    computed_rows = {code: r for code, r in stored.items() if r.source == ResultSource.COMPUTED}
+    expected = results_expected(period=period, stage=stage) if computed_rows else {}
+    check = Verification(
+        year=period.year,
+        stage=stage,
+        stored_hash=results_hash(period=period, stage=stage),
+        recomputed_hash=_hash_rows(expected) if expected else "",
+        inputs_hash=inputs_hash(period=period, stage=stage),
+        imported=len(stored) - len(computed_rows),
+    )
+    if not computed_rows:
+        return check  # a year published before the portal: nothing to recompute from
+    for code in sorted(set(expected) - set(stored)):
+        check.differences.append(
+            f"{code}: thiếu kết quả đã lưu (có điểm chấm nhưng không có kết quả)"
+        )
+    for code in sorted(set(computed_rows) - set(expected)):
+        check.differences.append(f"{code}: có kết quả đã lưu nhưng không có hồ sơ chấm điểm")
+    for code in sorted(set(expected) & set(computed_rows)):
+        check.units_checked += 1
+        row, result = expected[code], computed_rows[code]
+        for name in COMPARED:
+            want, have = row[name], getattr(result, name)
+            if isinstance(want, Decimal) or isinstance(have, Decimal):
+                same = (want is None) == (have is None) and (
+                    want is None or engine.q2(want) == engine.q2(have)
+                )
+            else:
+                same = want == have
+            if not same:
+                check.differences.append(
+                    f"{code}: {name} đã lưu {_text(have)} ≠ tính lại {_text(want)}"
+                )
+    return check

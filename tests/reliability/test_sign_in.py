@@ -1,0 +1,207 @@
+"""Sign-in hardening: throttling, the optional TOTP second factor, JSON logs, no inline JS."""
+
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from parindex.logging import JsonFormatter, RequestIdFilter, request_id_var
+from tests import factories as f
+from units.enums import RoleKind
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _login(client, username, password=f.PASSWORD, **extra):
+    return client.post("/dang-nhap/", {"username": username, "password": password}, **extra)
+
+
+def _code(device: TOTPDevice, offset: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.mark.django_db
+def test_login_refused_after_five_failures_even_with_the_right_password(client):
+    user = f.make_user(username="thuky")
+    for _ in range(4):
+        assert _login(client, "thuky", "sai-mat-khau").status_code == 200
+    fifth = _login(client, "thuky", "sai-mat-khau")
+    assert fifth.status_code == 429
+    assert "thử lại sau 15 phút" in fifth.content.decode()
+    right = _login(client, "thuky")
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert user.pk
+
+
+@pytest.mark.django_db
+def test_login_throttle_is_per_address_and_resets_on_success(client):
+    f.make_user(username="chuyenvien")
+    for _ in range(5):
+        _login(client, "chuyenvien", "sai", REMOTE_ADDR="10.0.0.1")
+    assert _login(client, "chuyenvien", REMOTE_ADDR="10.0.0.1").status_code == 429
+    ok = _login(client, "chuyenvien", REMOTE_ADDR="10.0.0.2")
+    assert ok.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_login_counter_cleared_after_a_success(client):
+    f.make_user(username="hoidong")
+    for _ in range(4):
+        _login(client, "hoidong", "sai")
+    assert _login(client, "hoidong").status_code == 302
+    client.logout()
+    for _ in range(4):
+        _login(client, "hoidong", "sai")
+    assert _login(client, "hoidong").status_code == 302
+
+
+@pytest.mark.django_db
+def test_totp_enrol_then_login_asks_for_the_code(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's own delay after a wrong code
+    user = f.make_user(RoleKind.SECRETARIAT, username="thuky2")
+    client.force_login(user)
+    page = client.get("/tai-khoan/xac-thuc-hai-buoc/")
+    assert page.status_code == 200
+    assert "otpauth://totp/" in page.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    wrong = client.post("/tai-khoan/xac-thuc-hai-buoc/", {"token": "000000"})
+    assert wrong.status_code == 400 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    ok = client.post("/tai-khoan/xac-thuc-hai-buoc/", {"token": _code(device)})
+    assert ok.status_code == 302
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    client.logout()
+
+    step_one = _login(client, "thuky2")
+    assert step_one.status_code == 302 and step_one["Location"] == "/dang-nhap/ma-xac-thuc/"
+    assert "_auth_user_id" not in client.session  # not signed in by the password alone
+    bad = client.post("/dang-nhap/ma-xac-thuc/", {"token": "123456"})
+    assert bad.status_code == 400 and "Mã xác thực không đúng" in bad.content.decode()
+    assert "_auth_user_id" not in client.session
+    device.refresh_from_db()
+    good = client.post("/dang-nhap/ma-xac-thuc/", {"token": _code(device, offset=1)})
+    assert good.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.get("/").wsgi_request.user.is_verified()
+
+
+@pytest.mark.django_db
+def test_totp_verify_without_a_pending_login_goes_back_to_login(client):
+    response = client.post("/dang-nhap/ma-xac-thuc/", {"token": "123456"})
+    assert response.status_code == 302 and response["Location"] == "/dang-nhap/"
+
+
+@pytest.mark.django_db
+def test_totp_required_roles_force_enrolment(client, settings):
+    settings.TOTP_REQUIRED_ROLES = ["secretariat", "appraiser"]
+    group = f.make_group()
+    secretary = f.make_user(RoleKind.SECRETARIAT)
+    staff = f.make_user(RoleKind.AGENCY_STAFF, unit=f.make_unit(group))
+    client.force_login(secretary)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/tai-khoan/xac-thuc-hai-buoc/"
+    assert client.get("/tai-khoan/xac-thuc-hai-buoc/").status_code == 200
+    client.force_login(staff)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_totp_optional_by_default(client):
+    client.force_login(f.make_user(RoleKind.SECRETARIAT))
+    assert client.get("/").status_code == 200
+
+
+def test_session_expires_and_passwords_are_validated(settings):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    for weak in ("12345678", "password", "abc"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+
+
+def test_json_log_is_one_line_with_the_request_id():
+    record = logging.LogRecord("parindex", logging.WARNING, __file__, 1, "tải lên %s", ("x",), None)
+    token = request_id_var.set("req-123")
+    try:
+        RequestIdFilter().filter(record)
+        line = JsonFormatter().format(record)
+    finally:
+        request_id_var.reset(token)
+    assert "\n" not in line
+    payload = json.loads(line)
+    assert payload["message"] == "tải lên x"
+    assert payload["level"] == "WARNING" and payload["request_id"] == "req-123"
+
+
+@pytest.mark.django_db
+def test_responses_carry_a_request_id(client):
+    assert re.fullmatch(r"[0-9a-f]{32}", client.get("/dang-nhap/")["X-Request-ID"])
+    echoed = client.get("/dang-nhap/", headers={"X-Request-ID": "abc-1"})
+    assert echoed["X-Request-ID"] == "abc-1"
+    forged = client.get("/dang-nhap/", headers={"X-Request-ID": "<script>"})
+    assert forged["X-Request-ID"] != "<script>"
+
+
+def test_templates_have_no_inline_scripts_or_event_handlers():
+    """CSP is script-src 'self': inline <script> bodies and on…= attributes would not run."""
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        if "pdf" in path.parts:  # rendered to PDF by WeasyPrint, never served to a browser
+            continue
+        text = path.read_text()
+        for match in re.finditer(r"<script\b([^>]*)>", text):
+            if "src=" not in match.group(1) and 'type="application/json"' not in match.group(1):
+                offenders.append(f"{path.relative_to(ROOT)}: inline <script>")
+        for match in re.finditer(r"\son[a-z]+\s*=", text):
+            offenders.append(f"{path.relative_to(ROOT)}: {match.group(0).strip()}")
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_api_token_is_throttled_like_the_login_page(client):
+    f.make_user(username="api-user")
+    for _attempt in range(5):
+        bad = client.post("/api/v1/auth/token/", {"username": "api-user", "password": "sai"})
+        assert bad.status_code == 400
+    refused = client.post("/api/v1/auth/token/", {"username": "api-user", "password": f.PASSWORD})
+    assert refused.status_code == 429
+    assert "thử lại sau" in refused.json()["error"]
+
+
+@pytest.mark.django_db
+def test_api_token_needs_the_totp_code_of_an_enrolled_user(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = f.make_user(RoleKind.SECRETARIAT, username="api-thuky")
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    credentials = {"username": "api-thuky", "password": f.PASSWORD}
+    assert client.post("/api/v1/auth/token/", credentials).status_code == 400
+    assert client.post("/api/v1/auth/token/", {**credentials, "otp": "000000"}).status_code == 400
+    ok = client.post("/api/v1/auth/token/", {**credentials, "otp": _code(device)})
+    assert ok.status_code == 200 and len(ok.json()["token"]) == 40
+
+
+@pytest.mark.django_db
+def test_api_token_refused_to_a_required_role_without_enrolment(client, settings):
+    settings.TOTP_REQUIRED_ROLES = ["appraiser"]
+    home = f.make_unit(f.make_group())
+    f.make_user(RoleKind.APPRAISER, home, year=2024, username="api-td")
+    response = client.post("/api/v1/auth/token/", {"username": "api-td", "password": f.PASSWORD})
+    assert response.status_code == 403
