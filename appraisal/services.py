@@ -332,9 +332,10 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         period.published_at = None
         fields.append("published_at")
     if to_phase == Phase.PUBLISHED:
-        from scoring.services import results_compute
+        from scoring.services import results_compute, results_seal
 
         results_compute(period=period, stage=Stage.FINAL)
+        results_seal(period=period)
         period.published_at = timezone.now()
         fields.append("published_at")
     elif step.computes:

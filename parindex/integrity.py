@@ -7,17 +7,20 @@ results were changed after the fact or the scores changed after publication.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from scoring import engine
 from scoring.enums import ResultSource, Stage
-from scoring.models import Exemption, LeafScore, Period, Result
+from scoring.models import Period, Result
 from scoring.services import _details as result_details  # the index job's own details shape
-from scoring.services import assessment_scores_compute, results_hash
+from scoring.services import (
+    assessment_scores_compute,
+    results_digest,
+    results_hash,
+    results_inputs_hash,
+)
 from units.models import Unit
 
 COMPARED = (
@@ -82,71 +85,26 @@ def results_expected(*, period: Period, stage: str = Stage.FINAL) -> dict[str, d
 
 
 def _hash_rows(rows: dict[str, dict]) -> str:
-    """The same canonical form as scoring.services.results_hash, over in-memory rows."""
-    payload = [
-        [
+    """The index job's own digest (scoring.services.results_digest) over in-memory rows."""
+
+    def rounded(value):
+        return None if value is None else engine.q2(value)
+
+    return results_digest(
+        (
             code,
             row["group_id"],
-            str(None if row["standard_score"] is None else engine.q2(row["standard_score"])),
-            str(None if row["appraised_score"] is None else engine.q2(row["appraised_score"])),
-            str(None if row["index"] is None else engine.q2(row["index"])),
+            rounded(row["standard_score"]),
+            rounded(row["appraised_score"]),
+            rounded(row["index"]),
             row["band"],
             row["downgraded"],
             row["rank_in_group"],
             row["group_size"],
             row["details"],
-        ]
-        for code, row in sorted(rows.items())
-    ]
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
-    """SHA-256 of what the stage's results are computed from: the criteria with their
-    maxima and methods, every stored leaf score and exemption, the period's rules."""
-    criteria = [
-        [
-            c.code,
-            c.parent.code if c.parent_id else None,
-            c.kind,
-            c.is_leaf,
-            c.method,
-            c.params,
-            sorted([m.group.code, f"{m.max_score:.2f}"] for m in c.maxima.all()),
-        ]
-        for c in period.criteria.select_related("parent")
-        .prefetch_related("maxima__group")
-        .order_by("code")
-    ]
-    scores = sorted(
-        [unit, code, _text(value)]
-        for unit, code, value in LeafScore.objects.filter(
-            assessment__period=period, stage=stage
-        ).values_list("assessment__unit__code", "criterion__code", "value")
-    )
-    exemptions = sorted(
-        [unit, code]
-        for unit, code in Exemption.objects.filter(
-            assessment__period=period, stage=stage
-        ).values_list("assessment__unit__code", "criterion__code")
-    )
-    units = sorted(
-        [code, group, _text(late)]
-        for code, group, late in period.assessments.values_list(
-            "unit__code", "unit__group__code", "late_dossier_percent"
         )
+        for code, row in rows.items()
     )
-    rules = [
-        _text(period.band_tot_min),
-        _text(period.band_kha_min),
-        _text(period.band_trung_binh_min),
-        _text(period.downgrade_late_percent),
-        period.cap_index_at_100,
-        sorted([g.group.code, _text(g.bonus_cap)] for g in period.groups.select_related("group")),
-    ]
-    text = json.dumps([criteria, scores, exemptions, units, rules], ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def results_verify(*, period: Period, stage: str = Stage.FINAL) -> Verification:
@@ -162,9 +120,15 @@ def results_verify(*, period: Period, stage: str = Stage.FINAL) -> Verification:
         stage=stage,
         stored_hash=results_hash(period=period, stage=stage),
         recomputed_hash=_hash_rows(expected) if expected else "",
-        inputs_hash=inputs_hash(period=period, stage=stage),
+        inputs_hash=results_inputs_hash(period=period, stage=stage),
         imported=len(stored) - len(computed_rows),
     )
+    sealed = {r.inputs_hash for r in stored.values() if r.inputs_hash}
+    if sealed and sealed != {check.inputs_hash}:
+        check.differences.append(
+            "dữ liệu đầu vào (điểm, giảm trừ, bộ tiêu chí, quy tắc) đã thay đổi sau khi công bố: "
+            f"mã băm lúc công bố {', '.join(sorted(sealed))} ≠ hiện tại {check.inputs_hash}"
+        )
     if not computed_rows:
         return check  # a year published before the portal: nothing to recompute from
     for code in sorted(set(expected) - set(stored)):

@@ -37,7 +37,7 @@ from .models import (
     Period,
     PeriodGroup,
 )
-from .services import results_compute
+from .services import results_compute, results_seal
 
 SEED = 2025
 DEMO_PASSWORD = "demo12345"
@@ -1186,6 +1186,7 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
         )
         for stage in stages:
             summary.results_hashes[year] = results_compute(period=period, stage=stage)
+        results_seal(period=period)
         _, decision_date = DECISIONS[year]
         period.phase = Phase.PUBLISHED
         period.published_at = dt.datetime.combine(decision_date, dt.time(15, 0), tzinfo=TZ)

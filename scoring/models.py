@@ -25,16 +25,21 @@ class Period(models.Model):
 
     year = models.PositiveSmallIntegerField(_("năm"), unique=True)
     name = models.CharField(_("tên kỳ đánh giá"), max_length=200, blank=True)
-    phase = models.CharField(_("giai đoạn"), max_length=20, choices=Phase.choices,
-                             default=Phase.SETUP)
+    phase = models.CharField(
+        _("giai đoạn"), max_length=20, choices=Phase.choices, default=Phase.SETUP
+    )
     band_tot_min = models.DecimalField(_("ngưỡng Tốt (%)"), default=Decimal("85"), **SCORE)
     band_kha_min = models.DecimalField(_("ngưỡng Khá (%)"), default=Decimal("75"), **SCORE)
     band_trung_binh_min = models.DecimalField(
         _("ngưỡng Trung bình (%)"), default=Decimal("60"), **SCORE
     )
     downgrade_late_percent = models.DecimalField(
-        _("hạ một bậc khi tỷ lệ hồ sơ trễ hạn từ (%)"), null=True, blank=True,
-        default=Decimal("10"), help_text=_("Để trống nếu năm này không áp dụng."), **SCORE,
+        _("hạ một bậc khi tỷ lệ hồ sơ trễ hạn từ (%)"),
+        null=True,
+        blank=True,
+        default=Decimal("10"),
+        help_text=_("Để trống nếu năm này không áp dụng."),
+        **SCORE,
     )
     cap_index_at_100 = models.BooleanField(_("chỉ số tối đa 100%"), default=True)
     self_assessment_opens = models.DateTimeField(_("mở tự đánh giá"), null=True, blank=True)
@@ -42,13 +47,13 @@ class Period(models.Model):
         _("hạn nộp hồ sơ tự đánh giá"), null=True, blank=True
     )
     self_assessment_closed = models.BooleanField(
-        _("đã khóa nộp hồ sơ tự đánh giá"), default=False,
+        _("đã khóa nộp hồ sơ tự đánh giá"),
+        default=False,
         help_text=_("Bộ phận thư ký khóa: không nhận thêm hồ sơ, kể cả nộp trễ hạn."),
     )
     round1_start = models.DateTimeField(_("bắt đầu thẩm định lần 1"), null=True, blank=True)
     round1_end = models.DateTimeField(_("kết thúc thẩm định lần 1"), null=True, blank=True)
-    supplement_start = models.DateTimeField(_("bắt đầu giải trình bổ sung"), null=True,
-                                            blank=True)
+    supplement_start = models.DateTimeField(_("bắt đầu giải trình bổ sung"), null=True, blank=True)
     supplement_end = models.DateTimeField(_("hạn giải trình bổ sung"), null=True, blank=True)
     round2_start = models.DateTimeField(_("bắt đầu thẩm định lần 2"), null=True, blank=True)
     round2_end = models.DateTimeField(_("kết thúc thẩm định lần 2"), null=True, blank=True)
@@ -103,13 +108,15 @@ class Criterion(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     level = models.CharField(_("cấp"), max_length=10, choices=NodeLevel.choices)
-    kind = models.CharField(_("loại"), max_length=10, choices=NodeKind.choices,
-                            default=NodeKind.SCORED)
+    kind = models.CharField(
+        _("loại"), max_length=10, choices=NodeKind.choices, default=NodeKind.SCORED
+    )
     is_leaf = models.BooleanField(_("là tiêu chí chấm điểm"), default=True)
     name = models.TextField(_("nội dung"))
     guidance = models.TextField(_("cách chấm"), blank=True)
-    method = models.CharField(_("phương pháp chấm"), max_length=12, choices=Method.choices,
-                              blank=True)
+    method = models.CharField(
+        _("phương pháp chấm"), max_length=12, choices=Method.choices, blank=True
+    )
     params = models.JSONField(_("tham số"), default=dict, blank=True)
     evidence_required = models.BooleanField(_("yêu cầu tài liệu kiểm chứng"), default=True)
     notes = models.TextField(_("ghi chú"), blank=True)
@@ -143,20 +150,25 @@ class CriterionMax(models.Model):
         verbose_name = _("điểm tối đa theo khối")
         verbose_name_plural = _("điểm tối đa theo khối")
 
-
     def __str__(self):
         return f"{self.criterion.code} — {self.group.code}: {self.max_score}"
+
 
 class Assessment(models.Model):
     """One unit's dossier for one period."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="assessments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
-    status = models.CharField(_("trạng thái"), max_length=12, choices=AssessmentStatus.choices,
-                              default=AssessmentStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
     submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_late = models.BooleanField(_("nộp trễ hạn"), default=False)
     late_dossier_percent = models.DecimalField(
         _("tỷ lệ hồ sơ TTHC trễ hạn (%)"), null=True, blank=True, **SCORE
@@ -167,9 +179,7 @@ class Assessment(models.Model):
         ordering = ["period", "unit__group__order", "unit__order", "unit__code"]
         verbose_name = _("hồ sơ đánh giá")
         verbose_name_plural = _("hồ sơ đánh giá")
-        constraints = [
-            models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique")]
 
     def __str__(self):
         return f"{self.unit} — {self.period.year}"
@@ -193,48 +203,51 @@ class LeafScore(models.Model):
     supplement_requested = models.BooleanField(_("yêu cầu bổ sung"), default=False)
     provisional = models.BooleanField(_("chờ thẩm định chéo"), default=False)
     version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("điểm tiêu chí")
         verbose_name_plural = _("điểm tiêu chí")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion", "stage"],
-                                    name="leafscore_unique")
+            models.UniqueConstraint(
+                fields=["assessment", "criterion", "stage"], name="leafscore_unique"
+            )
         ]
         # The index job reads one stage of a period's assessments at a time.
         indexes = [models.Index(fields=["stage", "assessment"], name="leafscore_stage_assessment")]
 
-
     def __str__(self):
         return f"{self.criterion.code} ({self.get_stage_display()}): {self.value}"
+
 
 class Exemption(models.Model):
     """A node (leaf, criterion or field) that does not apply to a unit at a stage (giảm trừ)."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
-                                   related_name="exemptions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exemptions")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
     reason = models.TextField(_("lý do"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("giảm trừ")
         verbose_name_plural = _("giảm trừ")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion", "stage"],
-                                    name="exemption_unique"),
+            models.UniqueConstraint(
+                fields=["assessment", "criterion", "stage"], name="exemption_unique"
+            ),
             models.CheckConstraint(condition=~models.Q(reason=""), name="exemption_reason"),
         ]
 
-
     def __str__(self):
         return f"{self.criterion.code} ({self.get_stage_display()}): {self.reason[:40]}"
+
 
 class Result(models.Model):
     """A unit's computed (or imported, for years before the portal) result at a stage."""
@@ -242,19 +255,24 @@ class Result(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="results")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
-    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices,
-                             default=Stage.FINAL)
+    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices, default=Stage.FINAL)
     standard_score = models.DecimalField(_("điểm chuẩn"), null=True, blank=True, **SCORE)
     appraised_score = models.DecimalField(_("điểm đạt"), null=True, blank=True, **SCORE)
     index = models.DecimalField(_("chỉ số"), null=True, blank=True, **SCORE)
     band = models.CharField(_("xếp loại"), max_length=12, choices=Band.choices)
     downgraded = models.BooleanField(_("bị hạ bậc"), default=False)
-    rank_in_group = models.PositiveIntegerField(_("xếp hạng trong khối"), null=True,
-                                                blank=True)
+    rank_in_group = models.PositiveIntegerField(_("xếp hạng trong khối"), null=True, blank=True)
     group_size = models.PositiveIntegerField(_("số đơn vị trong khối"), default=0)
-    source = models.CharField(max_length=10, choices=ResultSource.choices,
-                              default=ResultSource.COMPUTED)
+    source = models.CharField(
+        max_length=10, choices=ResultSource.choices, default=ResultSource.COMPUTED
+    )
     details = models.JSONField(_("chỉ số thành phần"), default=dict, blank=True)
+    inputs_hash = models.CharField(
+        _("mã băm dữ liệu đầu vào"),
+        max_length=64,
+        blank=True,
+        help_text=_("Ghi khi công bố: SHA-256 của điểm, giảm trừ, bộ tiêu chí và quy tắc năm."),
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -118,13 +118,22 @@ def _details(computation: UnitComputation) -> dict:
     }
 
 
-def _results_digest(rows) -> str:
+def results_digest(rows) -> str:
     """SHA-256 over result rows (unit code, group, scores, index, band, rank, details)."""
     payload = sorted(
-        [code, group_id, str(standard), str(appraised), str(index), band, downgraded, rank,
-         size, details]
-        for code, group_id, standard, appraised, index, band, downgraded, rank, size, details
-        in rows
+        [
+            code,
+            group_id,
+            str(standard),
+            str(appraised),
+            str(index),
+            band,
+            downgraded,
+            rank,
+            size,
+            details,
+        ]
+        for code, group_id, standard, appraised, index, band, downgraded, rank, size, details in rows
     )
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -132,12 +141,79 @@ def _results_digest(rows) -> str:
 
 def results_hash(*, period: Period, stage: str) -> str:
     """SHA-256 of a stage's stored results, in a canonical order."""
-    return _results_digest(
+    return results_digest(
         Result.objects.filter(period=period, stage=stage).values_list(
-            "unit__code", "group_id", "standard_score", "appraised_score", "index", "band",
-            "downgraded", "rank_in_group", "group_size", "details",
+            "unit__code",
+            "group_id",
+            "standard_score",
+            "appraised_score",
+            "index",
+            "band",
+            "downgraded",
+            "rank_in_group",
+            "group_size",
+            "details",
         )
     )
+
+
+def _text(value) -> str:
+    return f"{engine.q2(value):.2f}" if isinstance(value, Decimal) else str(value)
+
+
+def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
+    """SHA-256 of what a stage's results are computed from: the criteria with their maxima
+    and methods, every stored leaf score and exemption, the units' groups and late-dossier
+    shares, and the period's rules."""
+    criteria = [
+        [
+            c.code,
+            c.parent.code if c.parent_id else None,
+            c.kind,
+            c.is_leaf,
+            c.method,
+            c.params,
+            sorted([m.group.code, f"{m.max_score:.2f}"] for m in c.maxima.all()),
+        ]
+        for c in period.criteria.select_related("parent")
+        .prefetch_related("maxima__group")
+        .order_by("code")
+    ]
+    scores = sorted(
+        [unit, code, _text(value)]
+        for unit, code, value in LeafScore.objects.filter(
+            assessment__period=period, stage=stage
+        ).values_list("assessment__unit__code", "criterion__code", "value")
+    )
+    exemptions = sorted(
+        [unit, code]
+        for unit, code in Exemption.objects.filter(
+            assessment__period=period, stage=stage
+        ).values_list("assessment__unit__code", "criterion__code")
+    )
+    units = sorted(
+        [code, group, _text(late)]
+        for code, group, late in period.assessments.values_list(
+            "unit__code", "unit__group__code", "late_dossier_percent"
+        )
+    )
+    rules = [
+        _text(period.band_tot_min),
+        _text(period.band_kha_min),
+        _text(period.band_trung_binh_min),
+        _text(period.downgrade_late_percent),
+        period.cap_index_at_100,
+        sorted([g.group.code, _text(g.bonus_cap)] for g in period.groups.select_related("group")),
+    ]
+    text = json.dumps([criteria, scores, exemptions, units, rules], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def results_seal(*, period: Period) -> str:
+    """At publication: every final result records the hash of the inputs it came from."""
+    digest = results_inputs_hash(period=period, stage=Stage.FINAL)
+    Result.objects.filter(period=period, stage=Stage.FINAL).update(inputs_hash=digest)
+    return digest
 
 
 @transaction.atomic
@@ -188,9 +264,19 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
     Result.objects.bulk_create(results, batch_size=2000)
     # The hash of what was just written (the same digest results_hash reads back).
     codes = {c.unit_id: c.unit_code for c in computations}
-    return _results_digest(
-        (codes[r.unit_id], r.group_id, r.standard_score, r.appraised_score, r.index, r.band,
-         r.downgraded, r.rank_in_group, r.group_size, r.details)
+    return results_digest(
+        (
+            codes[r.unit_id],
+            r.group_id,
+            r.standard_score,
+            r.appraised_score,
+            r.index,
+            r.band,
+            r.downgraded,
+            r.rank_in_group,
+            r.group_size,
+            r.details,
+        )
         for r in results
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from parindex.integrity import results_verify
 from scoring.enums import Phase, Stage
 from scoring.models import Period, Result
 from scoring.services import results_compute
@@ -90,3 +91,30 @@ def test_verify_results_writes_nothing(django_assert_max_num_queries):
     before = list(Result.objects.filter(period=period).values())
     _run(period.year)
     assert list(Result.objects.filter(period=period).values()) == before
+
+
+@pytest.mark.django_db
+def test_published_results_carry_their_inputs_hash_and_a_later_score_change_is_detected():
+    from scoring.models import LeafScore
+    from scoring.services import results_inputs_hash, results_seal
+
+    group = f.make_group("so")
+    period = f.make_period(2023, Phase.ROUND2, groups=[group])
+    nodes = f.make_small_tree(period, [group])
+    assessment = f.make_assessment(period, f.make_unit(group))
+    f.set_score(assessment, nodes["1.1"], "2")
+    results_compute(period=period, stage=Stage.FINAL)
+    sealed = results_seal(period=period)
+    period.phase = Phase.PUBLISHED
+    period.save(update_fields=["phase"])
+
+    assert set(Result.objects.filter(period=period).values_list("inputs_hash", flat=True)) == {
+        sealed
+    }
+    assert results_verify(period=period).ok
+    # A score edited in the database after publication, results left as they were.
+    LeafScore.objects.filter(assessment=assessment).update(value="1.00")
+    assert results_inputs_hash(period=period) != sealed
+    check = results_verify(period=period)
+    assert not check.ok
+    assert any("sau khi công bố" in line for line in check.differences)
