@@ -197,6 +197,8 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
     """
 
     def post(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):
+            return Response({"error": _("Cần gửi tên đăng nhập và mật khẩu.")}, status=400)
         username = str(request.data.get("username", ""))
         ip = _client_ip(request)
         if login_is_throttled(username=username, ip=ip):

@@ -76,7 +76,12 @@ class TotpRequiredMiddleware:
             needs = totp_required_for(user)
             verified = getattr(user, "is_verified", lambda: False)()
             if needs and not verified:
-                allowed = {reverse("totp_enrol"), reverse("logout"), reverse("totp_verify")}
+                allowed = {
+                    reverse("totp_enrol"),
+                    reverse("logout"),
+                    reverse("totp_verify"),
+                    reverse("set_language"),
+                }
                 if request.path not in allowed and not request.path.startswith(
                     (settings.STATIC_URL, "/healthz")
                 ):
@@ -158,3 +163,29 @@ class NullCharacterMiddleware:
         if isinstance(exception, ValueError) and "NUL (0x00)" in str(exception):
             return self.refusal()
         return None
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose otherwise (the language cookie set by set_language).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, turning the portal
+    English for every civil servant whose browser happens to be set to English; a government
+    portal of a Vietnamese province speaks Vietnamese until asked not to.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
