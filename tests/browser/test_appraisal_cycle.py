@@ -51,7 +51,7 @@ def log_in(page, username):
     page.goto("/dang-nhap/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Xin chào")
 
 
