@@ -49,16 +49,21 @@ def _machine() -> str:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError):
         memory = 0
-    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.machine()}, " \
-           f"Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scales", default="province,national")
     parser.add_argument("--skip", default="", help="comma-separated measurements to skip")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep data already generated at a scale instead of regenerating")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep data already generated at a scale instead of regenerating",
+    )
     args = parser.parse_args(argv)
     database = _prepare_database()
     sys.path.insert(0, str(ROOT))
@@ -74,10 +79,19 @@ def main(argv=None) -> int:
     from bench import measure
 
     call_command("migrate", verbosity=0, interactive=False)
-    print(f"database: {database}" + ("" if database == "postgresql" else
-                                      " (DATABASE_URL not set: SQLite; targets are for PostgreSQL)"))
-    out = {"database": database, "machine": _machine(),
-           "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    print(
+        f"database: {database}"
+        + (
+            ""
+            if database == "postgresql"
+            else " (DATABASE_URL not set: SQLite; targets are for PostgreSQL)"
+        )
+    )
+    out = {
+        "database": database,
+        "machine": _machine(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     skip = {s for s in args.skip.split(",") if s}
     for scale in [s for s in args.scales.split(",") if s]:
         print(f"== {scale}")

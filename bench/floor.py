@@ -110,5 +110,7 @@ def floor_rows(*, period_id: int) -> dict[int, tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT assessment_id, standard, appraised, idx, rank_in_group FROM {UNIT_TABLE} "
-            "WHERE period_id = %s", [period_id])
+            "WHERE period_id = %s",
+            [period_id],
+        )
         return {row[0]: row[1:] for row in cursor.fetchall()}

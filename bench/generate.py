@@ -29,8 +29,12 @@ from scoring.models import (
 from units.models import Group, Unit
 
 GROUP_SIZES = {"so": 25, "nganh_doc": 8, "su_nghiep": 27, "xa": 170}
-GROUP_NAMES = {"so": "Các sở, ban, ngành", "nganh_doc": "Cơ quan ngành dọc",
-               "su_nghiep": "Đơn vị sự nghiệp", "xa": "UBND xã, phường"}
+GROUP_NAMES = {
+    "so": "Các sở, ban, ngành",
+    "nganh_doc": "Cơ quan ngành dọc",
+    "su_nghiep": "Đơn vị sự nghiệp",
+    "xa": "UBND xã, phường",
+}
 BONUS_CAPS = {"so": 7, "nganh_doc": 5, "su_nghiep": 10, "xa": 6}
 FIELDS = 9
 LEAVES = 100
@@ -47,8 +51,16 @@ def wipe() -> None:
 
         for model in (EvidenceLink, EvidenceFile, Role):
             model.objects.all().delete()
-        for model in (Result, LeafScore, Exemption, Assessment, CriterionMax, Criterion,
-                      PeriodGroup, Period):
+        for model in (
+            Result,
+            LeafScore,
+            Exemption,
+            Assessment,
+            CriterionMax,
+            Criterion,
+            PeriodGroup,
+            Period,
+        ):
             model.objects.all().delete()
         Unit.objects.all().delete()
         Group.objects.all().delete()
@@ -73,12 +85,17 @@ def _units(provinces: int) -> list[Group]:
         for code, size in GROUP_SIZES.items():
             order += 1
             prefix = f"p{p:02d}-" if provinces > 1 else ""
-            group = Group.objects.create(code=f"{prefix}{code}", name=GROUP_NAMES[code],
-                                         order=order)
+            group = Group.objects.create(
+                code=f"{prefix}{code}", name=GROUP_NAMES[code], order=order
+            )
             groups.append(group)
             Unit.objects.bulk_create(
-                Unit(code=f"{group.code}-{i:03d}", name=f"{GROUP_NAMES[code]} {i}",
-                     group=group, order=i)
+                Unit(
+                    code=f"{group.code}-{i:03d}",
+                    name=f"{GROUP_NAMES[code]} {i}",
+                    group=group,
+                    order=i,
+                )
                 for i in range(1, size + 1)
             )
     return groups
@@ -86,8 +103,9 @@ def _units(provinces: int) -> list[Group]:
 
 @transaction.atomic
 def _period(year: int, groups: list[Group]) -> Period:
-    period = Period.objects.create(year=year, name=f"Năm {year}",
-                                   phase=Phase.ROUND2 if year == YEARS[-1] else Phase.ROUND2)
+    period = Period.objects.create(
+        year=year, name=f"Năm {year}", phase=Phase.ROUND2 if year == YEARS[-1] else Phase.ROUND2
+    )
     PeriodGroup.objects.bulk_create(
         PeriodGroup(period=period, group=g, bonus_cap=Decimal(BONUS_CAPS[g.code.split("-")[-1]]))
         for g in groups
@@ -96,8 +114,14 @@ def _period(year: int, groups: list[Group]) -> Period:
     nodes: dict[str, Criterion] = {}
     for field_no in range(1, FIELDS + 1):
         order += 1
-        nodes[str(field_no)] = Criterion(period=period, code=str(field_no), level=NodeLevel.FIELD,
-                                         is_leaf=False, name=f"Lĩnh vực {field_no}", order=order)
+        nodes[str(field_no)] = Criterion(
+            period=period,
+            code=str(field_no),
+            level=NodeLevel.FIELD,
+            is_leaf=False,
+            name=f"Lĩnh vực {field_no}",
+            order=order,
+        )
     Criterion.objects.bulk_create(nodes.values())
     layout = _leaf_layout()
     crit = {}
@@ -105,9 +129,15 @@ def _period(year: int, groups: list[Group]) -> Period:
         code = f"{field_no}.{crit_no}"
         if code not in crit:
             order += 1
-            crit[code] = Criterion(period=period, code=code, parent=nodes[str(field_no)],
-                                   level=NodeLevel.CRITERION, is_leaf=False,
-                                   name=f"Tiêu chí {code}", order=order)
+            crit[code] = Criterion(
+                period=period,
+                code=code,
+                parent=nodes[str(field_no)],
+                level=NodeLevel.CRITERION,
+                is_leaf=False,
+                name=f"Tiêu chí {code}",
+                order=order,
+            )
     Criterion.objects.bulk_create(crit.values())
     leaves = []
     counters: dict[str, int] = {}
@@ -115,32 +145,80 @@ def _period(year: int, groups: list[Group]) -> Period:
         code = f"{field_no}.{crit_no}"
         counters[code] = counters.get(code, 0) + 1
         order += 1
-        leaves.append(Criterion(period=period, code=f"{code}.{counters[code]}", parent=crit[code],
-                                level=NodeLevel.SUB, is_leaf=True, method=Method.MANUAL,
-                                params={"step": "0.25"}, name=f"Tiêu chí thành phần {code}",
-                                order=order))
+        leaves.append(
+            Criterion(
+                period=period,
+                code=f"{code}.{counters[code]}",
+                parent=crit[code],
+                level=NodeLevel.SUB,
+                is_leaf=True,
+                method=Method.MANUAL,
+                params={"step": "0.25"},
+                name=f"Tiêu chí thành phần {code}",
+                order=order,
+            )
+        )
     order += 1
-    bonus = Criterion(period=period, code="B", level=NodeLevel.FIELD, kind=NodeKind.BONUS,
-                      is_leaf=False, name="Điểm thưởng", order=order)
-    deduction = Criterion(period=period, code="D", level=NodeLevel.FIELD,
-                          kind=NodeKind.DEDUCTION, is_leaf=False, name="Điểm trừ", order=order + 1)
+    bonus = Criterion(
+        period=period,
+        code="B",
+        level=NodeLevel.FIELD,
+        kind=NodeKind.BONUS,
+        is_leaf=False,
+        name="Điểm thưởng",
+        order=order,
+    )
+    deduction = Criterion(
+        period=period,
+        code="D",
+        level=NodeLevel.FIELD,
+        kind=NodeKind.DEDUCTION,
+        is_leaf=False,
+        name="Điểm trừ",
+        order=order + 1,
+    )
     Criterion.objects.bulk_create([bonus, deduction])
-    leaves.append(Criterion(period=period, code="B.1", parent=bonus, level=NodeLevel.CRITERION,
-                            kind=NodeKind.BONUS, is_leaf=True, method=Method.BONUS,
-                            params={"step": "0.5"}, name="Sáng kiến", order=order + 2))
-    leaves.append(Criterion(period=period, code="D.1", parent=deduction,
-                            level=NodeLevel.CRITERION, kind=NodeKind.DEDUCTION, is_leaf=True,
-                            method=Method.DEDUCTION, params={"per_item": "1"},
-                            name="Vi phạm", order=order + 3))
+    leaves.append(
+        Criterion(
+            period=period,
+            code="B.1",
+            parent=bonus,
+            level=NodeLevel.CRITERION,
+            kind=NodeKind.BONUS,
+            is_leaf=True,
+            method=Method.BONUS,
+            params={"step": "0.5"},
+            name="Sáng kiến",
+            order=order + 2,
+        )
+    )
+    leaves.append(
+        Criterion(
+            period=period,
+            code="D.1",
+            parent=deduction,
+            level=NodeLevel.CRITERION,
+            kind=NodeKind.DEDUCTION,
+            is_leaf=True,
+            method=Method.DEDUCTION,
+            params={"per_item": "1"},
+            name="Vi phạm",
+            order=order + 3,
+        )
+    )
     Criterion.objects.bulk_create(leaves)
     CriterionMax.objects.bulk_create(
-        CriterionMax(criterion=leaf, group=g,
-                     max_score=Decimal("1") if leaf.kind == NodeKind.SCORED else Decimal("5"))
-        for leaf in leaves for g in groups
+        CriterionMax(
+            criterion=leaf,
+            group=g,
+            max_score=Decimal("1") if leaf.kind == NodeKind.SCORED else Decimal("5"),
+        )
+        for leaf in leaves
+        for g in groups
     )
     Assessment.objects.bulk_create(
-        Assessment(period=period, unit=u,
-                   late_dossier_percent=Decimal(u.id % 13)) for u in Unit.objects.all()
+        Assessment(period=period, unit=u, late_dossier_percent=Decimal(u.id % 13))
+        for u in Unit.objects.all()
     )
     return period
 
@@ -154,7 +232,7 @@ def _scores(period: Period) -> int:
         "stage": "s.stage",
         # Mostly full marks, sometimes 0.25-steps lower; deterministic from the ids.
         "value": "CASE WHEN (a.id * 7 + c.id * 13 + s.n) %% 10 < 8 THEN 1.00 "
-                 "ELSE ((a.id + c.id + s.n) %% 4) * 0.25 END",
+        "ELSE ((a.id + c.id + s.n) %% 4) * 0.25 END",
         "updated_at": "%s",
     }
     columns, selects, params = [], [], []
@@ -192,22 +270,39 @@ def _scores(period: Period) -> int:
         cursor.execute(sql, params)
         count = cursor.rowcount
     # A few bonus and deduction scores and exemptions, so every rule is exercised.
-    leaves = {c.code: c for c in Criterion.objects.filter(period=period, code__in=["B.1", "D.1",
-                                                                                  "3.1.1"])}
+    leaves = {
+        c.code: c for c in Criterion.objects.filter(period=period, code__in=["B.1", "D.1", "3.1.1"])
+    }
     assessments = list(Assessment.objects.filter(period=period).values_list("id", flat=True))
     extra = []
     for stage in Stage.values:
         for index, assessment_id in enumerate(assessments):
             if index % 3 == 0:
-                extra.append(LeafScore(assessment_id=assessment_id, criterion=leaves["B.1"],
-                                       stage=stage, value=Decimal(index % 9)))
+                extra.append(
+                    LeafScore(
+                        assessment_id=assessment_id,
+                        criterion=leaves["B.1"],
+                        stage=stage,
+                        value=Decimal(index % 9),
+                    )
+                )
             if index % 11 == 0:
-                extra.append(LeafScore(assessment_id=assessment_id, criterion=leaves["D.1"],
-                                       stage=stage, value=Decimal("1")))
+                extra.append(
+                    LeafScore(
+                        assessment_id=assessment_id,
+                        criterion=leaves["D.1"],
+                        stage=stage,
+                        value=Decimal("1"),
+                    )
+                )
     LeafScore.objects.bulk_create(extra, batch_size=5000)
     Exemption.objects.bulk_create(
-        [Exemption(assessment_id=a, criterion=leaves["3.1.1"], stage=s, reason="Không phát sinh")
-         for i, a in enumerate(assessments) if i % 17 == 0 for s in Stage.values],
+        [
+            Exemption(assessment_id=a, criterion=leaves["3.1.1"], stage=s, reason="Không phát sinh")
+            for i, a in enumerate(assessments)
+            if i % 17 == 0
+            for s in Stage.values
+        ],
         batch_size=5000,
     )
     return count + len(extra)
@@ -218,8 +313,12 @@ def existing(scale: str) -> dict | None:
     expected_units = sum(GROUP_SIZES.values()) * SCALES[scale]
     if Unit.objects.count() != expected_units or Period.objects.count() != len(YEARS):
         return None
-    return {"units": expected_units, "groups": Group.objects.count(),
-            "leaf_scores": LeafScore.objects.count(), "generate_s": 0}
+    return {
+        "units": expected_units,
+        "groups": Group.objects.count(),
+        "leaf_scores": LeafScore.objects.count(),
+        "generate_s": 0,
+    }
 
 
 def generate(scale: str, *, log=print) -> dict:

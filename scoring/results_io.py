@@ -596,4 +596,3 @@ def results_csv(report: dict) -> str:
     for unit in report["units"]:
         writer.writerow(["" if unit[c] is None else unit[c] for c in RESULTS_CSV_COLUMNS])
     return buffer.getvalue()
-

@@ -28,16 +28,21 @@ def home(request):
     return render(
         request,
         "scoring/home.html",
-        {"period": period, "roles": roles, "assessments": assessments,
-         "published": selectors.period_published_list()[:5]},
+        {
+            "period": period,
+            "roles": roles,
+            "assessments": assessments,
+            "published": selectors.period_published_list()[:5],
+        },
     )
 
 
 def ranking_index(request):
     latest = selectors.period_published_list().first()
     if latest is None:
-        return render(request, "scoring/ranking.html", {"period": None, "report": None,
-                                                         "published": []})
+        return render(
+            request, "scoring/ranking.html", {"period": None, "report": None, "published": []}
+        )
     return redirect("ranking_year", year=latest.year)
 
 
@@ -54,8 +59,12 @@ def ranking_year(request, year: int):
     return render(
         request,
         "scoring/ranking.html",
-        {"period": period, "report": report, "groups": groups,
-         "published": selectors.period_published_list()},
+        {
+            "period": period,
+            "report": report,
+            "groups": groups,
+            "published": selectors.period_published_list(),
+        },
     )
 
 

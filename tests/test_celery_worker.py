@@ -41,14 +41,34 @@ def worker():
     broker = _require_broker_and_postgres()
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": broker,
-           "DJANGO_SETTINGS_MODULE": "parindex.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": broker,
+        "DJANGO_SETTINGS_MODULE": "parindex.settings",
+    }
     celery_app.control.purge()
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "parindex", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"ci-test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "parindex",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"ci-test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -76,7 +96,7 @@ def test_index_job_runs_on_a_real_worker_and_is_idempotent(worker):
     group = f.make_group("so")
     period = f.make_period(2025, Phase.ROUND2, groups=[group])
     nodes = f.make_small_tree(period, [group])
-    for index, value in enumerate(["2", "1"]):
+    for value in ["2", "1"]:
         unit = f.make_unit(group)
         assessment = f.make_assessment(period, unit)
         f.set_score(assessment, nodes["1.1"], value)

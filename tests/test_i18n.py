@@ -75,7 +75,9 @@ def test_po_has_no_fuzzy_or_empty_translations():
 def test_catalogue_is_complete_and_compiled(tmp_path):
     out = subprocess.run(
         [MSGFMT, "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(PO)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     stats = out.stderr.strip()
     assert re.fullmatch(r"\d+ translated messages?\.", stats), stats

@@ -20,11 +20,20 @@ def _settings_in_subprocess(env: dict) -> dict:
         " 'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL,"
         " 'storage': settings.STORAGES['default']['BACKEND'], 'debug': settings.DEBUG}))"
     )
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "S3_BUCKET", "DJANGO_DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "S3_BUCKET", "DJANGO_DEBUG"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="parindex.settings")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -36,11 +45,13 @@ def test_settings_embedded_default_needs_nothing_installed():
 
 
 def test_settings_production_stack_from_the_environment():
-    s = _settings_in_subprocess({
-        "DATABASE_URL": "postgres://u:p@db.example:5432/parindex",
-        "CELERY_BROKER_URL": "redis://cache.example:6379/0",
-        "S3_BUCKET": "evidence",
-    })
+    s = _settings_in_subprocess(
+        {
+            "DATABASE_URL": "postgres://u:p@db.example:5432/parindex",
+            "CELERY_BROKER_URL": "redis://cache.example:6379/0",
+            "S3_BUCKET": "evidence",
+        }
+    )
     assert s["engine"] == "django.db.backends.postgresql"
     assert s["name"] == "parindex"
     assert s["eager"] is False and s["broker"] == "redis://cache.example:6379/0"
@@ -65,8 +76,11 @@ def test_every_environment_variable_is_documented_in_the_readme():
     settings_text = (ROOT / "parindex" / "settings.py").read_text()
     names = set(re.findall(r'os\.environ\.get\("([A-Z0-9_]+)"', settings_text))
     names |= set(re.findall(r'env_(?:bool|list)\("([A-Z0-9_]+)"', settings_text))
-    example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
-               if line and not line.startswith("#")}
+    example = {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
     missing = sorted(n for n in names | example if f"`{n}`" not in readme)
     assert not missing, f"README does not document: {missing}"
 

@@ -34,9 +34,7 @@ class Unit(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
     active_from_year = models.PositiveSmallIntegerField(_("tham gia từ năm"), default=2000)
-    active_to_year = models.PositiveSmallIntegerField(
-        _("tham gia đến năm"), null=True, blank=True
-    )
+    active_to_year = models.PositiveSmallIntegerField(_("tham gia đến năm"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:

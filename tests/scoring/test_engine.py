@@ -41,8 +41,14 @@ def test_vn_number_and_percent_use_decimal_comma():
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("93,43%", "93.43"), ("93.43", "93.43"), (" 80,5 ", "80.5"), ("1.234,5", "1234.5"),
-     ("1,234.5", "1234.5"), ("100", "100")],
+    [
+        ("93,43%", "93.43"),
+        ("93.43", "93.43"),
+        (" 80,5 ", "80.5"),
+        ("1.234,5", "1234.5"),
+        ("1,234.5", "1234.5"),
+        ("100", "100"),
+    ],
 )
 def test_to_decimal_accepts_comma_point_and_percent(text, expected):
     assert engine.to_decimal(text) == D(expected)
@@ -59,8 +65,16 @@ def test_to_decimal_refuses_non_numbers_in_vietnamese(text):
 
 @pytest.mark.parametrize(
     "index,band",
-    [("85.00", "tot"), ("84.99", "kha"), ("75.00", "kha"), ("74.99", "trung_binh"),
-     ("60.00", "trung_binh"), ("59.99", "yeu"), ("0", "yeu"), ("100", "tot")],
+    [
+        ("85.00", "tot"),
+        ("84.99", "kha"),
+        ("75.00", "kha"),
+        ("74.99", "trung_binh"),
+        ("60.00", "trung_binh"),
+        ("59.99", "yeu"),
+        ("0", "yeu"),
+        ("100", "tot"),
+    ],
 )
 def test_band_for_uses_default_thresholds(index, band):
     assert engine.band_for(D(index)) == band
@@ -87,8 +101,13 @@ def test_downgrade_at_threshold_drops_one_band():
 
 # --- leaf points -----------------------------------------------------------------------------
 
-LEVELS = {"levels": [{"key": "on_time", "fraction": "1"}, {"key": "late", "fraction": "0.5"},
-                     {"key": "none", "fraction": "0"}]}
+LEVELS = {
+    "levels": [
+        {"key": "on_time", "fraction": "1"},
+        {"key": "late", "fraction": "0.5"},
+        {"key": "none", "fraction": "0"},
+    ]
+}
 
 
 @pytest.mark.parametrize(
@@ -104,14 +123,29 @@ LEVELS = {"levels": [{"key": "on_time", "fraction": "1"}, {"key": "late", "fract
         ("ratio", {"threshold": "95"}, "2", {"numerator": 95, "denominator": 100}, "2.00"),
         # below: ratio × max / X% = 80 × 2 / 95 = 1.684… → 1.68
         ("ratio", {"threshold": "95"}, "2", {"numerator": 80, "denominator": 100}, "1.68"),
-        ("ratio", {"table": [{"min": "100", "fraction": "1"}, {"min": "90", "fraction": "0.5"}]},
-         "2", {"numerator": 91, "denominator": 100}, "1.00"),
-        ("ratio", {"table": [{"min": "100", "fraction": "1"}, {"min": "90", "fraction": "0.5"}]},
-         "2", {"numerator": 89, "denominator": 100}, "0.00"),
+        (
+            "ratio",
+            {"table": [{"min": "100", "fraction": "1"}, {"min": "90", "fraction": "0.5"}]},
+            "2",
+            {"numerator": 91, "denominator": 100},
+            "1.00",
+        ),
+        (
+            "ratio",
+            {"table": [{"min": "100", "fraction": "1"}, {"min": "90", "fraction": "0.5"}]},
+            "2",
+            {"numerator": 89, "denominator": 100},
+            "0.00",
+        ),
         ("survey", {"full_at": "90"}, "4", {"sipas": "92,1"}, "4.00"),
         ("survey", {"full_at": "90"}, "4", {"sipas": "81"}, "3.60"),
-        ("survey", {"table": [{"min": "80", "fraction": "1"}, {"min": "70", "fraction": "0.5"}]},
-         "4", {"sipas": "75"}, "2.00"),
+        (
+            "survey",
+            {"table": [{"min": "80", "fraction": "1"}, {"min": "70", "fraction": "0.5"}]},
+            "4",
+            {"sipas": "75"},
+            "2.00",
+        ),
         ("count", {"per_item": "0.5"}, "1", {"count": 1}, "0.50"),
         ("count", {"per_item": "0.5"}, "1", {"count": 5}, "1.00"),
         ("deduction", {"per_item": "2"}, "4", {"count": 1}, "2.00"),
@@ -231,7 +265,11 @@ def test_delta_and_up_down_counts():
 
 def test_band_counts_and_history():
     assert engine.band_counts(["tot", "tot", "kha", "yeu", None]) == {
-        "tot": 2, "kha": 1, "trung_binh": 0, "yeu": 1}
+        "tot": 2,
+        "kha": 1,
+        "trung_binh": 0,
+        "yeu": 1,
+    }
     history = {2019: "tot", 2018: "kha"}
     assert engine.band_history(history, [2019, 2018, 2017]) == ["tot", "kha", None]
 
@@ -292,7 +330,11 @@ def test_property_overall_mean_lies_between_group_means(groups):
     assert min(means) <= overall <= max(means)
 
 
-@given(money, st.decimals(min_value=0, max_value=100, places=2), st.sampled_from(engine.BANDS_HIGH_TO_LOW))
+@given(
+    money,
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.sampled_from(engine.BANDS_HIGH_TO_LOW),
+)
 def test_property_downgrade_never_raises_a_band(threshold, late, band):
     new, downgraded = engine.apply_downgrade(band, late, threshold)
     order = list(engine.BANDS_HIGH_TO_LOW)
@@ -308,6 +350,10 @@ def test_property_downgrade_never_raises_a_band(threshold, late, band):
 def test_property_ratio_points_within_zero_and_max(numerator, denominator, threshold):
     if numerator > denominator:
         numerator = denominator
-    points = engine.leaf_points("ratio", {"threshold": str(threshold)}, D("3"),
-                                {"numerator": numerator, "denominator": denominator})
+    points = engine.leaf_points(
+        "ratio",
+        {"threshold": str(threshold)},
+        D("3"),
+        {"numerator": numerator, "denominator": denominator},
+    )
     assert D("0") <= points <= D("3")
