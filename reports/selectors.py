@@ -305,7 +305,7 @@ def unit_scorecard(*, period: Period, unit: Unit) -> dict:
     nodes = {n["code"]: n for n in _nodes(period)}
     fields = []
     if result is not None:
-        for code, node in (result.details or {}).get("sub_indexes", {}).items():
+        for code, (standard, score, index) in (result.details or {}).get("sub_indexes", {}).items():
             info = nodes.get(code)
             if info is None or info["level"] != "field":
                 continue
@@ -313,9 +313,9 @@ def unit_scorecard(*, period: Period, unit: Unit) -> dict:
                 {
                     "code": code,
                     "name": info["name"],
-                    "standard": D(node["standard"]),
-                    "score": D(node["score"]),
-                    "index": D(node["index"]),
+                    "standard": D(standard),
+                    "score": D(score),
+                    "index": D(index),
                 }
             )
         order = {code: position for position, code in enumerate(nodes)}

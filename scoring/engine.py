@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,9 @@ class ScoringInputError(ValueError):
 
 def q2(value: Decimal | int | str) -> Decimal:
     """The one rounding function: half-up to 2 decimals."""
-    return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    if type(value) is not Decimal:  # the index job calls this a million times: skip the copy
+        value = Decimal(value)
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value, *, label: str = "") -> Decimal:
@@ -249,8 +252,9 @@ class LeafLine:
     ancestors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class NodeIndex:
+class NodeIndex(NamedTuple):
+    """A field's or criterion's sums and sub-index (a tuple: the job builds ~350,000)."""
+
     standard: Decimal
     score: Decimal
     index: Decimal | None
@@ -272,7 +276,11 @@ def ratio_index(score: Decimal, standard: Decimal, *, cap_at_100: bool = False) 
     """score / standard × 100, rounded; None when there is no standard."""
     if standard <= 0:
         return None
-    index = q2(Decimal(score) / Decimal(standard) * HUNDRED)
+    index = q2(
+        score * HUNDRED / standard
+        if type(score) is Decimal
+        else Decimal(score) * HUNDRED / Decimal(standard)
+    )
     if cap_at_100 and index > HUNDRED:
         return q2(HUNDRED)
     return index
@@ -312,11 +320,19 @@ class ScoreSums:
         sign: int = 1,
     ) -> None:
         """Add (sign=1) or take away (sign=-1) one leaf's maximum and value."""
-        value = Decimal(value) * sign if value is not None else ZERO
+        if value is None:
+            value = ZERO
+        elif sign != 1 or type(value) is not Decimal:
+            value = Decimal(value) * sign
         if kind == BONUS:
             self.bonus += value
         elif kind == DEDUCTION:
             self.deductions += value
+        elif not maximum and sign == 1:  # a value alone (the job's database sums)
+            self.scored += value
+            node_score = self.node_score
+            for code in ancestors:
+                node_score[code] = node_score.get(code, ZERO) + value
         else:
             maximum = Decimal(maximum) * sign
             self.standard += maximum

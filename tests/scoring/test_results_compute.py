@@ -112,7 +112,7 @@ def test_results_compute_exemption_leaves_the_standard_score(year):
         "kha",
     )
     field_2 = a4.details["sub_indexes"]["2"]
-    assert field_2 == {"standard": "4.00", "score": "2.50", "index": "62.50"}
+    assert field_2 == ["4.00", "2.50", "62.50"]  # standard, score, index
 
 
 def test_results_compute_bonus_cap_of_the_group_and_deductions(year):
