@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from scoring import engine
 from scoring.enums import Phase, Stage
 from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
-from scoring.services import METHOD_INPUT_KEYS, StaleVersionError
+from scoring.services import StaleVersionError, leaf_inputs_clean
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids
@@ -650,18 +650,6 @@ def _home_unit_values_queue(
 # --- scoring by appraisers ----------------------------------------------------------------
 
 
-def _clean_inputs(method: str, inputs: dict) -> dict:
-    cleaned = {}
-    for key in METHOD_INPUT_KEYS.get(method, ()):
-        raw = inputs.get(key)
-        if isinstance(raw, str):
-            raw = raw.strip()
-        if raw is None or raw == "":
-            continue
-        cleaned[key] = raw if isinstance(raw, bool | int) else str(raw)
-    return cleaned
-
-
 def _leaf_maximum(assessment: Assessment, criterion) -> Decimal:
     maximum = (
         CriterionMax.objects.filter(
@@ -713,7 +701,7 @@ def _assigned(actor, item: Item) -> bool:
 
 def _points(assessment, criterion, stage: str, inputs: dict) -> tuple[dict, Decimal | None]:
     maximum = _leaf_maximum(assessment, criterion)
-    cleaned = _clean_inputs(criterion.method, inputs or {})
+    cleaned = leaf_inputs_clean(criterion.method, inputs or {})
     if not cleaned:
         return cleaned, None
     if Exemption.objects.filter(

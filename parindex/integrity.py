@@ -14,32 +14,16 @@ from decimal import Decimal
 from scoring import engine
 from scoring.enums import ResultSource, Stage
 from scoring.models import Period, Result
-from scoring.services import _details as result_details  # the index job's own details shape
 from scoring.services import (
+    RESULT_FIELDS_HASHED,
     assessment_scores_compute,
     results_digest,
     results_hash,
     results_inputs_hash,
+    score_text,
 )
+from scoring.services import _details as result_details  # the index job's own details shape
 from units.models import Unit
-
-COMPARED = (
-    "group_id",
-    "standard_score",
-    "appraised_score",
-    "index",
-    "band",
-    "downgraded",
-    "rank_in_group",
-    "group_size",
-    "details",
-)
-
-
-def _text(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{engine.q2(value):.2f}"
-    return str(value)
 
 
 @dataclass
@@ -140,7 +124,7 @@ def results_verify(*, period: Period, stage: str = Stage.FINAL) -> Verification:
     for code in sorted(set(expected) & set(computed_rows)):
         check.units_checked += 1
         row, result = expected[code], computed_rows[code]
-        for name in COMPARED:
+        for name in RESULT_FIELDS_HASHED:
             want, have = row[name], getattr(result, name)
             if isinstance(want, Decimal) or isinstance(have, Decimal):
                 same = (want is None) == (have is None) and (
@@ -150,6 +134,6 @@ def results_verify(*, period: Period, stage: str = Stage.FINAL) -> Verification:
                 same = want == have
             if not same:
                 check.differences.append(
-                    f"{code}: {name} đã lưu {_text(have)} ≠ tính lại {_text(want)}"
+                    f"{code}: {name} đã lưu {score_text(have)} ≠ tính lại {score_text(want)}"
                 )
     return check

@@ -120,6 +120,25 @@ def _details(computation: UnitComputation) -> dict:
     }
 
 
+# What a result is, for its hash and for verify_results (besides the unit).
+RESULT_FIELDS_HASHED = (
+    "group_id",
+    "standard_score",
+    "appraised_score",
+    "index",
+    "band",
+    "downgraded",
+    "rank_in_group",
+    "group_size",
+    "details",
+)
+
+
+def score_text(value) -> str:
+    """A value as it is hashed and reported: Decimals with 2 places."""
+    return f"{engine.q2(value):.2f}" if isinstance(value, Decimal) else str(value)
+
+
 def results_digest(rows) -> str:
     """SHA-256 over result rows (unit code, group, scores, index, band, rank, details)."""
     payload = sorted(
@@ -145,22 +164,9 @@ def results_hash(*, period: Period, stage: str) -> str:
     """SHA-256 of a stage's stored results, in a canonical order."""
     return results_digest(
         Result.objects.filter(period=period, stage=stage).values_list(
-            "unit__code",
-            "group_id",
-            "standard_score",
-            "appraised_score",
-            "index",
-            "band",
-            "downgraded",
-            "rank_in_group",
-            "group_size",
-            "details",
+            "unit__code", *RESULT_FIELDS_HASHED
         )
     )
-
-
-def _text(value) -> str:
-    return f"{engine.q2(value):.2f}" if isinstance(value, Decimal) else str(value)
 
 
 def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
@@ -182,7 +188,7 @@ def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
         .order_by("code")
     ]
     scores = sorted(
-        [unit, code, _text(value)]
+        [unit, code, score_text(value)]
         for unit, code, value in LeafScore.objects.filter(
             assessment__period=period, stage=stage
         ).values_list("assessment__unit__code", "criterion__code", "value")
@@ -194,18 +200,20 @@ def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
         ).values_list("assessment__unit__code", "criterion__code")
     )
     units = sorted(
-        [code, group, _text(late)]
+        [code, group, score_text(late)]
         for code, group, late in period.assessments.values_list(
             "unit__code", "unit__group__code", "late_dossier_percent"
         )
     )
     rules = [
-        _text(period.band_tot_min),
-        _text(period.band_kha_min),
-        _text(period.band_trung_binh_min),
-        _text(period.downgrade_late_percent),
+        score_text(period.band_tot_min),
+        score_text(period.band_kha_min),
+        score_text(period.band_trung_binh_min),
+        score_text(period.downgrade_late_percent),
         period.cap_index_at_100,
-        sorted([g.group.code, _text(g.bonus_cap)] for g in period.groups.select_related("group")),
+        sorted(
+            [g.group.code, score_text(g.bonus_cap)] for g in period.groups.select_related("group")
+        ),
     ]
     text = json.dumps([criteria, scores, exemptions, units, rules], ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -374,7 +382,8 @@ def _applicable_leaf(assessment: Assessment, criterion) -> Decimal:
     return maximum
 
 
-def _clean_inputs(method: str, inputs: dict) -> dict:
+def leaf_inputs_clean(method: str, inputs: dict) -> dict:
+    """Only the inputs the leaf's method reads, trimmed; empty ones dropped."""
     cleaned = {}
     for key in METHOD_INPUT_KEYS.get(method, ()):
         raw = inputs.get(key)
@@ -421,7 +430,7 @@ def self_score_set(
     assessment = _assessment_lock(assessment)
     _require(actor, "scoring.edit_self_assessment", assessment)
     maximum = _applicable_leaf(assessment, criterion)
-    cleaned = _clean_inputs(criterion.method, inputs or {})
+    cleaned = leaf_inputs_clean(criterion.method, inputs or {})
     explanation = (explanation or "").strip()
     if cleaned:
         if _self_exempt_ids(assessment, criterion):
