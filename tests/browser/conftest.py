@@ -17,6 +17,30 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = (
     "Chromium not found at /usr/bin/chromium: install Debian's chromium to run browser tests"
 )
+# A one-page PDF, as small as a valid one gets: evidence for the journeys.
+SMALL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n165\n%%EOF\n"
+)
+
+
+def log_in(page, username, password=None):
+    """Sign in through the login form as a person would (a fresh session each time)."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",

@@ -3,7 +3,7 @@
 The head submits; the secretariat opens round 1; the appraiser from the unit's own agency
 scores a leaf (provisional), round 1 cannot close until the appraiser from another agency
 cross-checks it; round 1 closes; the agency supplements the flagged leaf (explanation and a
-PDF) in its window; round 2 re-scores; the council approves; the secretariat records the
+SMALL_PDF) in its window; round 2 re-scores; the council approves; the secretariat records the
 decision and publishes; the public ranking shows the unit's final index.
 """
 
@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import LeafScore, Result
-from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
+from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, SMALL_PDF, log_in
 from tests.factories import (
-    PASSWORD,
     RoleKind,
     make_assessment,
     make_assignment,
@@ -36,23 +35,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 expect = playwright_api.expect
 
 pytestmark = pytest.mark.browser
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
-    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n165\n%%EOF\n"
-)
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Xin chào")
 
 
 def move_to(page, year, label, reason=""):
@@ -207,7 +189,7 @@ def test_appraisal_cycle_end_to_end(browser_page, year_data, tmp_path):
     box = page.locator(f"#supplement-{nodes['2.1'].id}")
     box.locator("textarea[name=explanation]").fill("Bổ sung báo cáo rà soát TTHC năm")
     pdf = tmp_path / "ra-soat.pdf"
-    pdf.write_bytes(PDF)
+    pdf.write_bytes(SMALL_PDF)
     box.locator("input[name=file]").set_input_files(str(pdf))
     box.locator("button").click()
     expect(page.locator(".messages")).to_contain_text("đã lưu giải trình bổ sung")

@@ -1,6 +1,6 @@
 """The agency's self-assessment journey in a real browser.
 
-Staff score a leaf of every method with autosave, upload a PDF as evidence and link it to a
+Staff score a leaf of every method with autosave, upload a SMALL_PDF as evidence and link it to a
 second leaf, watching the running index change; the head submits and the dossier locks; a
 user of another unit gets 404 on the dossier and its evidence.
 """
@@ -14,9 +14,8 @@ import pytest
 from django.utils import timezone
 
 from scoring.enums import AssessmentStatus
-from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
+from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, SMALL_PDF, log_in
 from tests.factories import (
-    PASSWORD,
     RoleKind,
     make_assessment,
     make_group,
@@ -32,22 +31,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install 
 expect = playwright_api.expect
 
 pytestmark = pytest.mark.browser
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
-    b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n165\n%%EOF\n"
-)
-
-
-def log_in(page, username):
-    page.goto("/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Xin chào")
 
 
 def log_out(page):
@@ -110,9 +93,9 @@ def test_self_assessment_journey_score_evidence_submit(browser_page, journey, tm
     expect_saved(page, nodes["1.2"])
     expect(page.locator("#running-total .total-index")).to_have_text("30,00%")
 
-    # Evidence: upload a real PDF on 1.1, then link the same file to 1.2.
+    # Evidence: upload a real SMALL_PDF on 1.1, then link the same file to 1.2.
     pdf = tmp_path / "ke-hoach-cchc.pdf"
-    pdf.write_bytes(PDF)
+    pdf.write_bytes(SMALL_PDF)
     leaf(page, nodes["1.1"]).locator(".evidence-drop input[type=file]").set_input_files(str(pdf))
     expect(page.locator(f"#evidence-{nodes['1.1'].id} .evidence-list")).to_contain_text(
         "ke-hoach-cchc.pdf"
