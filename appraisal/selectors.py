@@ -481,3 +481,28 @@ def audit_csv_rows(*, period: Period):
             e.reason,
             "1" if e.after_approval else "0",
         ]
+
+
+def item_by_code_get(*, actor, assessment_id: int, criterion_code: str, stage: str) -> Item:
+    """A leaf (by code) of a dossier at an appraisal stage (round1 / final) that the actor
+    may appraise or oversee (appraisal.view_item); anything else is a 404."""
+    if stage not in (Stage.ROUND1, Stage.FINAL):
+        raise Http404
+    assessment = (
+        Assessment.objects.select_related("period", "unit", "unit__group")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None or not actor.has_perm("scoring.view_assessment", assessment):
+        raise Http404
+    criterion = (
+        Criterion.objects.select_related("parent__parent")
+        .filter(period_id=assessment.period_id, code=criterion_code, is_leaf=True)
+        .first()
+    )
+    if criterion is None:
+        raise Http404
+    item = Item(assessment, criterion, stage)
+    if not actor.has_perm("appraisal.view_item", item):
+        raise Http404
+    return item

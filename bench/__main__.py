@@ -97,7 +97,14 @@ def main(argv=None) -> int:
         print(f"== {scale}")
         out[scale] = measure.run_scale(scale, skip=skip, reuse=args.reuse)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    latest = RESULTS / "latest.json"
+    if latest.exists():
+        # A run of one scale keeps the other scale's figures from the run before (marked).
+        before = json.loads(latest.read_text())
+        for scale in ("province", "national"):
+            if scale not in out and isinstance(before.get(scale), dict):
+                out[scale] = {**before[scale], "measured_at": before.get("measured_at")}
+    latest.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     measure.print_table(out)
     print(f"written: {RESULTS / 'latest.json'}")
     return 0

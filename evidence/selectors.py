@@ -116,3 +116,22 @@ def evidence_leaves_context(
         c.id: _leaf_context(assessment, c, by_criterion.get(c.id, []), files, editable)
         for c in criteria
     }
+
+
+def evidence_leaf_by_code(*, assessment: Assessment, code: str) -> Criterion | None:
+    """A scored leaf of the dossier's period by its code (None when there is none)."""
+    return Criterion.objects.filter(period_id=assessment.period_id, code=code, is_leaf=True).first()
+
+
+def evidence_criterion_codes(*, files: Iterable[EvidenceFile]) -> dict[int, list[str]]:
+    """The codes of the leaves each file backs (active links), in tree order. One query."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    links = (
+        EvidenceLink.objects.filter(file_id__in=[f.pk for f in files], removed_at__isnull=True)
+        .order_by("criterion__order", "criterion__code", "id")
+        .values_list("file_id", "criterion__code")
+    )
+    for file_id, code in links:
+        if code not in codes[file_id]:
+            codes[file_id].append(code)
+    return dict(codes)

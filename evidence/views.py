@@ -219,7 +219,8 @@ def content_disposition(disposition: str, name: str) -> str:
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def _file_response(evidence_file, *, inline: bool) -> FileResponse:
+def file_response(evidence_file, *, inline: bool) -> FileResponse:
+    """The stored file, streamed, as an attachment or inline (also served by API v1)."""
     try:
         stream = default_storage.open(evidence_file.storage_key, "rb")
     except FileNotFoundError:
@@ -239,7 +240,7 @@ def _file_response(evidence_file, *, inline: bool) -> FileResponse:
 @require_GET
 def evidence_download(request, file_id: int):
     evidence_file = selectors.evidence_file_get(actor=request.user, file_id=file_id)
-    return _file_response(evidence_file, inline=False)
+    return file_response(evidence_file, inline=False)
 
 
 @login_required
@@ -247,6 +248,6 @@ def evidence_download(request, file_id: int):
 def evidence_preview(request, file_id: int):
     """Inline only for PDF and images, in a sandbox; any other type is downloaded."""
     evidence_file = selectors.evidence_file_get(actor=request.user, file_id=file_id)
-    response = _file_response(evidence_file, inline=evidence_file.previewable)
+    response = file_response(evidence_file, inline=evidence_file.previewable)
     response["Content-Security-Policy"] = "sandbox"
     return response

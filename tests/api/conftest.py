@@ -76,3 +76,31 @@ def client_for(user) -> APIClient:
 def _fast_passwords(settings):
     """PBKDF2 at full strength costs ~0.3 s a user; tests need no strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_clamd(settings):
+    """Uploads are not scanned here, whatever CLAMD_* the environment sets (see evidence)."""
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
+
+
+@pytest.fixture
+def roles(world):
+    """Every role of the API matrices: the world's users, the staff of the other unit, and an
+    appraiser assigned field 1 of the own unit (the world's appraiser is assigned nothing)."""
+    from tests.factories import make_assignment
+
+    assigned = make_user(RoleKind.APPRAISER, world.home, year=2024, expertise=["1", "2"])
+    make_assignment(world.period, "1", world.own, assigned)
+    return {
+        "agency_staff": world.users["agency_staff"],
+        "agency_head": world.users["agency_head"],
+        "other_staff": make_user(RoleKind.AGENCY_STAFF, world.other),
+        "appraiser_assigned": assigned,
+        "appraiser_unassigned": world.users["appraiser"],
+        "secretariat": world.users["secretariat"],
+        "council": world.users["council"],
+        "leadership": world.users["leadership"],
+        "anonymous": None,
+    }

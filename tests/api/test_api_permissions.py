@@ -39,6 +39,10 @@ def _url(world, name: str) -> str:
         "results": "/api/v1/results/",
         "report_open": "/api/v1/periods/2024/results/",
         "report_published": "/api/v1/periods/2023/results/",
+        "evidence_own": f"/api/v1/assessments/{own}/evidence/",
+        "evidence_other": f"/api/v1/assessments/{other}/evidence/",
+        "queue": "/api/v1/periods/2024/queue/",
+        "phase": "/api/v1/periods/2024/phase/",
     }[name]
 
 
@@ -49,6 +53,10 @@ def _expected_status(role: str, endpoint: str) -> int | tuple[int, ...]:
         return 200 if role in PROVINCE else 404
     if role == "anonymous":
         return DENIED
+    if endpoint == "queue":
+        return 200 if role == "appraiser" else 404
+    if endpoint == "phase":
+        return 200 if role in PROVINCE else 404
     if endpoint.endswith("_other"):
         return 404 if role in AGENCY else 200
     return 200
@@ -74,6 +82,10 @@ CASES = [
         "results",
         "report_open",
         "report_published",
+        "evidence_own",
+        "evidence_other",
+        "queue",
+        "phase",
     ]
 ]
 

@@ -131,6 +131,14 @@ REGISTRY = {
     "api_assessment-detail": OWN | PROVINCE | {APPR},
     "api_schema": EVERYONE,
     "api_docs": EVERYONE,
+    # API v1: evidence (the web views' rules) and the appraisal
+    "api_assessment_evidence": OWN | PROVINCE | {APPR},  # POST: OWN while they may upload
+    "api_evidence_file": OWN | PROVINCE | {APPR},
+    "api_evidence_download": OWN | PROVINCE | {APPR},
+    "api_appraisal_score": {APPR},  # PUT only (assigned appraiser): GET/POST are refused
+    "api_cross_check_decision": {APPR},  # the assigned checker
+    "api_queue": {APPR},
+    "api_period_phase": PROVINCE,  # GET: province staff; POST: the secretariat only
 }
 # Django admin: only is_staff accounts get past its login page (no role here is staff).
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
@@ -249,6 +257,7 @@ class World:
             "file_format": "xlsx",
             "key": "khong-co",
             "criterion_code": "1.1",
+            "stage": Stage.ROUND1,
             "cross_check_id": data["cross_check"].id,
             "assignment_id": data["assignment"].id,
         }

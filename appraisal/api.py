@@ -1,0 +1,235 @@
+"""API v1 of the appraisal: appraisers' scores and cross-checks, their queue, phase moves.
+
+Views parse, check through appraisal.rules (the selectors' 404 helpers), call one service
+and serialize. A refusal of something that is not the caller's is a 404; a refusal the
+caller can act on is a 400 (409 for a stale version or a blocked phase move) with the
+service's Vietnamese message.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from scoring import engine
+from scoring.enums import Phase
+from scoring.serializers import ErrorSerializer, LeafScoreSerializer, StaleVersionSerializer
+
+from . import selectors, services, workflow
+from .serializers import (
+    AppraisalScoreInputSerializer,
+    CrossCheckDecisionInputSerializer,
+    PhaseMoveInputSerializer,
+    PhaseRefusedSerializer,
+    PhaseStateSerializer,
+    QueueSerializer,
+)
+
+YEAR_PARAM = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH)
+ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def _first_error(errors) -> str:
+    for field, messages in errors.items():
+        message = messages[0] if isinstance(messages, list) and messages else messages
+        if isinstance(message, dict):
+            return _first_error(message)
+        return f"{field}: {message}"
+    return ""
+
+
+def _bad_input(body) -> Response:
+    return Response({"error": _first_error(body.errors)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _refused(exc: Exception) -> Response:
+    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    return Response({"error": text}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _stale(stale: services.StaleVersionError) -> Response:
+    current = LeafScoreSerializer(stale.current).data if stale.current else None
+    return Response({"error": str(stale), "current": current}, status=status.HTTP_409_CONFLICT)
+
+
+# --- appraisers ---------------------------------------------------------------------------
+
+
+class AppraisalScoreView(APIView):
+    """Set an assigned appraiser's score of one leaf at round 1 or the final round."""
+
+    @extend_schema(
+        parameters=[
+            ID_PARAM,
+            OpenApiParameter("criterion_code", OpenApiTypes.STR, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "stage", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["round1", "final"]
+            ),
+        ],
+        request=AppraisalScoreInputSerializer,
+        responses={
+            200: LeafScoreSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: StaleVersionSerializer,
+        },
+    )
+    def put(self, request, id: int, criterion_code: str, stage: str):
+        item = selectors.item_by_code_get(
+            actor=request.user,
+            assessment_id=int(id),
+            criterion_code=criterion_code,
+            stage=stage,
+        )
+        body = AppraisalScoreInputSerializer(data=request.data)
+        if not body.is_valid():
+            return _bad_input(body)
+        try:
+            score = services.appraisal_score_set(
+                actor=request.user,
+                assessment=item.assessment,
+                criterion=item.criterion,
+                stage=item.stage,
+                inputs=body.validated_data["inputs"],
+                comment=body.validated_data["comment"],
+                supplement_requested=body.validated_data["supplement_requested"],
+                expected_version=body.validated_data["version"],
+            )
+        except services.StaleVersionError as stale:
+            return _stale(stale)
+        except (engine.ScoringInputError, ValidationError) as exc:
+            return _refused(exc)
+        except PermissionDenied:
+            raise Http404 from None
+        return Response(LeafScoreSerializer(score).data)
+
+
+class CrossCheckDecisionView(APIView):
+    """The checker confirms or changes a provisional score asked of them."""
+
+    @extend_schema(
+        parameters=[ID_PARAM],
+        request=CrossCheckDecisionInputSerializer,
+        responses={
+            200: LeafScoreSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: StaleVersionSerializer,
+        },
+    )
+    def post(self, request, id: int):
+        check = selectors.cross_check_get(actor=request.user, cross_check_id=int(id))
+        body = CrossCheckDecisionInputSerializer(data=request.data)
+        if not body.is_valid():
+            return _bad_input(body)
+        try:
+            score = services.cross_check_decide(
+                actor=request.user,
+                cross_check=check,
+                decision=body.validated_data["decision"],
+                inputs=body.validated_data["inputs"],
+                comment=body.validated_data["comment"],
+                expected_version=body.validated_data["version"],
+            )
+        except services.StaleVersionError as stale:
+            return _stale(stale)
+        except (engine.ScoringInputError, ValidationError) as exc:
+            return _refused(exc)
+        except (PermissionDenied, ObjectDoesNotExist):  # not theirs, or the score is gone
+            raise Http404 from None
+        return Response(LeafScoreSerializer(score).data)
+
+
+class QueueView(APIView):
+    """The appraiser's own queue, as the queue page shows it."""
+
+    @extend_schema(parameters=[YEAR_PARAM], responses={200: QueueSerializer, 404: ErrorSerializer})
+    def get(self, request, year: int):
+        period = selectors.period_get(
+            actor=request.user, year=int(year), perm="appraisal.view_queue"
+        )
+        data = {
+            "year": period.year,
+            "phase": period.phase,
+            "stage": workflow.rules_of(period.phase).appraiser_scores,
+            "items": selectors.queue_rows(actor=request.user, period=period),
+            "cross_checks": selectors.cross_checks_open(actor=request.user, period=period),
+        }
+        return Response(QueueSerializer(data).data)
+
+
+# --- the secretariat: phases --------------------------------------------------------------
+
+
+def _phase_state(period) -> dict:
+    """The phase and every move the workflow allows from it, with what blocks each (a reason
+    is asked for on the move itself, so it is not counted here, as on the cycle page)."""
+    moves = []
+    for to in workflow.next_phases(period.phase):
+        problems = services.phase_move_problems(period=period, to_phase=to, reason="x")
+        moves.append(
+            {
+                "to_phase": to,
+                "label": str(Phase(to).label),
+                "reason_required": workflow.transition(period.phase, to).reason_required,
+                "allowed": not problems,
+                "problems": problems,
+            }
+        )
+    return {
+        "year": period.year,
+        "phase": period.phase,
+        "label": str(Phase(period.phase).label),
+        "moves": moves,
+    }
+
+
+class PhaseView(APIView):
+    """The year's phase and allowed moves (province staff); a move (the secretariat)."""
+
+    @extend_schema(
+        parameters=[YEAR_PARAM], responses={200: PhaseStateSerializer, 404: ErrorSerializer}
+    )
+    def get(self, request, year: int):
+        period = selectors.period_get(
+            actor=request.user, year=int(year), perm="appraisal.view_cycle"
+        )
+        return Response(PhaseStateSerializer(_phase_state(period)).data)
+
+    @extend_schema(
+        parameters=[YEAR_PARAM],
+        request=PhaseMoveInputSerializer,
+        responses={
+            200: PhaseStateSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: PhaseRefusedSerializer,
+        },
+    )
+    def post(self, request, year: int):
+        period = selectors.period_get(
+            actor=request.user, year=int(year), perm="appraisal.manage_cycle"
+        )
+        body = PhaseMoveInputSerializer(data=request.data)
+        if not body.is_valid():
+            return _bad_input(body)
+        try:
+            period = services.phase_move(
+                actor=request.user,
+                period=period,
+                to_phase=body.validated_data["to_phase"],
+                reason=body.validated_data["reason"],
+            )
+        except ValidationError as exc:
+            return Response(
+                {"error": " ".join(exc.messages), "problems": exc.messages},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        return Response(PhaseStateSerializer(_phase_state(period)).data)

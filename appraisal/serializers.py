@@ -1,0 +1,102 @@
+"""Serializers of the appraisal for API v1: score and cross-check inputs, the queue, phases."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from scoring.enums import Phase, Stage
+from scoring.serializers import ErrorSerializer
+
+from .enums import CrossCheckDecision
+
+
+class AppraisalScoreInputSerializer(serializers.Serializer):
+    """PUT body of an appraiser's leaf score; `version` is the one the client last saw
+    (0: no score yet; omitted: no check)."""
+
+    inputs = serializers.DictField(help_text="Số liệu nhập theo phương pháp chấm của tiêu chí")
+    comment = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
+    supplement_requested = serializers.BooleanField(
+        required=False, default=False, help_text="Yêu cầu giải trình bổ sung (chỉ vòng 1)"
+    )
+    version = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+class CrossCheckDecisionInputSerializer(serializers.Serializer):
+    """Confirm the provisional score, or change it (new `inputs` and a `comment`)."""
+
+    decision = serializers.ChoiceField(choices=CrossCheckDecision.choices)
+    inputs = serializers.DictField(required=False, default=dict)
+    comment = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
+    version = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+class QueueItemSerializer(serializers.Serializer):
+    """One (unit × field) assigned to the appraiser, with progress at the open round."""
+
+    assignment_id = serializers.IntegerField(source="assignment.pk")
+    assessment_id = serializers.IntegerField(allow_null=True)
+    unit_code = serializers.CharField(source="assignment.unit.code")
+    unit_name = serializers.CharField(source="assignment.unit.name")
+    group_code = serializers.CharField(source="assignment.unit.group.code")
+    field_code = serializers.CharField(source="assignment.field.code")
+    field_name = serializers.CharField(source="assignment.field.name")
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    leaves = serializers.IntegerField()
+    scored = serializers.IntegerField()
+    changed = serializers.IntegerField(help_text="Số tiêu chí có điểm khác điểm tự chấm")
+    flagged = serializers.IntegerField(help_text="Số tiêu chí yêu cầu giải trình bổ sung")
+    provisional = serializers.IntegerField(help_text="Số điểm chờ thẩm định chéo")
+    done = serializers.BooleanField()
+    status = serializers.CharField()
+
+
+class QueueCrossCheckSerializer(serializers.Serializer):
+    """A cross-check asked of the appraiser and not yet decided."""
+
+    id = serializers.IntegerField()
+    assessment_id = serializers.IntegerField()
+    unit_code = serializers.CharField(source="assessment.unit.code")
+    unit_name = serializers.CharField(source="assessment.unit.name")
+    criterion_code = serializers.CharField(source="criterion.code")
+    criterion_name = serializers.CharField(source="criterion.name")
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    requested_at = serializers.DateTimeField()
+
+
+class QueueSerializer(serializers.Serializer):
+    """The appraiser's queue page: assigned items and open cross-checks."""
+
+    year = serializers.IntegerField()
+    phase = serializers.ChoiceField(choices=Phase.choices)
+    stage = serializers.ChoiceField(
+        choices=Stage.choices, allow_null=True, help_text="Vòng đang mở cho Tổ giúp việc"
+    )
+    items = QueueItemSerializer(many=True)
+    cross_checks = QueueCrossCheckSerializer(many=True)
+
+
+class PhaseMoveSerializer(serializers.Serializer):
+    to_phase = serializers.ChoiceField(choices=Phase.choices)
+    label = serializers.CharField()
+    reason_required = serializers.BooleanField()
+    allowed = serializers.BooleanField(help_text="Không còn điều kiện nào chặn (ngoài lý do)")
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class PhaseStateSerializer(serializers.Serializer):
+    """The year's phase and the moves the workflow allows from it, each with what blocks it."""
+
+    year = serializers.IntegerField()
+    phase = serializers.ChoiceField(choices=Phase.choices)
+    label = serializers.CharField()
+    moves = PhaseMoveSerializer(many=True)
+
+
+class PhaseMoveInputSerializer(serializers.Serializer):
+    to_phase = serializers.ChoiceField(choices=Phase.choices)
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+
+class PhaseRefusedSerializer(ErrorSerializer):
+    problems = serializers.ListField(child=serializers.CharField())
