@@ -3,14 +3,15 @@
 Scores are summed per (assessment, parent node, kind) in SQL — a few dozen rows per unit
 instead of a hundred leaves — then exemptions are taken away leaf by leaf (they are rare) and
 the engine turns the sums into scores (`engine.unit_score_from_sums`). The result is exactly
-what `engine.unit_score` gives over the unit's leaves, in a fixed number of queries.
+what `engine.unit_score` gives over the unit's leaves, in a number of queries that grows with
+the kinds of group (their sets of applicable leaves), not with units or leaves.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import F, Sum
+from django.db.models import Sum
 
 from . import engine
 from .models import Exemption, LeafScore
@@ -40,21 +41,32 @@ def score_sums(
             node_score={code: engine.ZERO for code in base.node_standard},
         )
 
-    aggregated = (
-        LeafScore.objects.filter(
-            assessment_id__in=ids,
-            stage=stage,
-            value__isnull=False,
-            criterion__maxima__group_id=F("assessment__unit__group_id"),
+    # One aggregate per set of leaves that do not apply (a handful of patterns, one per kind
+    # of group; usually empty): their stray scores never count, and the database need not
+    # join the maxima to find that out.
+    all_leaves = frozenset(leaf.criterion_id for leaf in leaves)
+    excluded: dict[int, frozenset[int]] = {
+        group_id: all_leaves
+        - frozenset(leaf.criterion_id for leaf in leaves if group_id in leaf.maxima)
+        for group_id in {a.unit.group_id for a in assessments}
+    }
+    by_pattern: dict[frozenset[int], list[int]] = defaultdict(list)
+    for assessment in assessments:
+        by_pattern[excluded[assessment.unit.group_id]].append(assessment.id)
+    for not_applicable, assessment_ids in by_pattern.items():
+        scores = LeafScore.objects.filter(
+            assessment_id__in=assessment_ids, stage=stage, value__isnull=False
         )
-        .values_list("assessment_id", "criterion__parent_id", "criterion__kind")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    for assessment_id, parent_id, kind, total in aggregated:
-        target = sums[assessment_id]
-        # The maximum is already in the standard: add the value only.
-        target.add(kind, engine.ZERO, total, by_parent.get(parent_id, ()))
+        if not_applicable:
+            scores = scores.exclude(criterion_id__in=not_applicable)
+        aggregated = (
+            scores.values_list("assessment_id", "criterion__parent_id", "criterion__kind")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for assessment_id, parent_id, kind, total in aggregated:
+            # The maximum is already in the standard: add the value only.
+            sums[assessment_id].add(kind, engine.ZERO, total, by_parent.get(parent_id, ()))
 
     exempt: dict[int, set[int]] = defaultdict(set)
     for assessment_id, criterion_id in Exemption.objects.filter(
