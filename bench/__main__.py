@@ -103,7 +103,10 @@ def main(argv=None) -> int:
         before = json.loads(latest.read_text())
         for scale in ("province", "national"):
             if scale not in out and isinstance(before.get(scale), dict):
-                out[scale] = {**before[scale], "measured_at": before.get("measured_at")}
+                out[scale] = {
+                    **before[scale],
+                    "measured_at": before[scale].get("measured_at") or before.get("measured_at"),
+                }
     latest.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     measure.print_table(out)
     print(f"written: {RESULTS / 'latest.json'}")
