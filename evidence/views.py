@@ -13,6 +13,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -245,9 +246,10 @@ def evidence_download(request, file_id: int):
 
 @login_required
 @require_GET
+@xframe_options_sameorigin  # shown in place on the appraiser's page; never framed elsewhere
 def evidence_preview(request, file_id: int):
     """Inline only for PDF and images, in a sandbox; any other type is downloaded."""
     evidence_file = selectors.evidence_file_get(actor=request.user, file_id=file_id)
     response = file_response(evidence_file, inline=evidence_file.previewable)
-    response["Content-Security-Policy"] = "sandbox"
+    response["Content-Security-Policy"] = "sandbox; frame-ancestors 'self'"
     return response

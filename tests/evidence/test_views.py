@@ -151,7 +151,8 @@ def test_evidence_preview_pdf_inline_sandboxed(staff_client, dossier):
     f = _stored(dossier)
     response = staff_client.get(reverse("evidence_preview", args=[f.id]))
     assert response["Content-Disposition"].startswith("inline;")
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -159,7 +160,8 @@ def test_evidence_preview_docx_is_attachment(staff_client, dossier):
     f = _stored(dossier, name="kh.docx", content=files.docx_bytes())
     response = staff_client.get(reverse("evidence_preview", args=[f.id]))
     assert response["Content-Disposition"].startswith("attachment;")
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_evidence_views_other_unit_user_gets_404(client, dossier, settings):
