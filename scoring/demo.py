@@ -1195,7 +1195,38 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
     summary.scores += _current_year_create(
         now, units, group_by_code, bonus_caps, heads, base_quality, rng
     )
+    _current_year_assignments()
     return summary
+
+
+def _current_year_assignments() -> None:
+    """The 2025 team's assignments: each field of every unit to the member expert in it.
+
+    Seeded rows (no e-mails): the secretariat's bulk assignment page does the same in use.
+    """
+    from appraisal.models import Assignment  # the demo composes every app
+
+    period = Period.objects.get(year=CURRENT_YEAR)
+    fields = {
+        c.code: c
+        for c in Criterion.objects.filter(
+            period=period, level=NodeLevel.FIELD, kind=NodeKind.SCORED
+        )
+    }
+    expert = {}
+    for role in (
+        Role.objects.filter(kind=RoleKind.APPRAISER, year=CURRENT_YEAR)
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        for code in role.expertise:
+            expert.setdefault(str(code), role.user)
+    Assignment.objects.bulk_create(
+        Assignment(period=period, field=fields[code], unit=assessment.unit, appraiser=user)
+        for assessment in Assessment.objects.filter(period=period).select_related("unit")
+        for code, user in sorted(expert.items())
+        if code in fields
+    )
 
 
 def _user_specs() -> list[tuple]:

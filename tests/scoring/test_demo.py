@@ -31,6 +31,9 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def _clear():
     """Empty every table the demo fills, leaves first (single DELETEs, no cascade walk)."""
+    from appraisal.models import Assignment
+
+    Assignment.objects.all().delete()
     for model in (Result, Exemption, LeafScore, Assessment, CriterionMax):
         model.objects.all().delete()
     Criterion.objects.update(parent=None)
@@ -328,3 +331,17 @@ def test_load_demo_if_empty_is_deterministic_and_idempotent(demo_db):
 def test_load_demo_refuses_a_database_with_data(demo_db):
     with pytest.raises(CommandError, match="đã có dữ liệu"):
         call_command("load_demo", stdout=StringIO())
+
+
+def test_demo_current_year_every_field_of_every_unit_has_an_appraiser(demo_db):
+    from appraisal.models import Assignment
+
+    period = Period.objects.get(year=2025)
+    units = Assessment.objects.filter(period=period).count()
+    fields = Criterion.objects.filter(period=period, level="field", kind="scored").count()
+    assignments = Assignment.objects.filter(period=period)
+    assert assignments.count() == units * fields == 44 * 9
+    # Each appraiser only in the fields of their expertise.
+    for assignment in assignments.select_related("appraiser", "field"):
+        expertise = assignment.appraiser.roles.get(kind="appraiser").expertise
+        assert assignment.field.code in [str(code) for code in expertise]
