@@ -305,6 +305,7 @@ def round_overview(*, period: Period) -> list[UnitOverview]:
         for c in assessment_scores_compute(period=period, stage=Stage.ROUND1)
     }
     counts = defaultdict(lambda: [0, 0, 0])
+    scored_in_round1 = set()  # before round 1 starts there is no round-1 index to show
     for assessment_id in CrossCheck.objects.filter(
         assessment__period=period, decided_at__isnull=True
     ).values_list("assessment_id", flat=True):
@@ -314,8 +315,14 @@ def round_overview(*, period: Period) -> list[UnitOverview]:
     ).values_list("assessment_id", "supplement_requested", "provisional"):
         counts[assessment_id][1] += flagged
         counts[assessment_id][2] += provisional
+        scored_in_round1.add(assessment_id)
     return [
-        UnitOverview(a, self_idx.get(a.id), round1_idx.get(a.id), *counts[a.id])
+        UnitOverview(
+            a,
+            self_idx.get(a.id),
+            round1_idx.get(a.id) if a.id in scored_in_round1 else None,
+            *counts[a.id],
+        )
         for a in Assessment.objects.filter(period=period).select_related("unit", "unit__group")
     ]
 

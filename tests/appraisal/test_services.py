@@ -16,7 +16,7 @@ from appraisal.models import Assignment, AuditEntry, CouncilApproval, CrossCheck
 from evidence.models import EvidenceLink
 from scoring.enums import Phase, Stage
 from scoring.models import Exemption, LeafScore, Result
-from tests.factories import RoleKind, make_unit, make_user
+from tests.factories import RoleKind, make_unit, make_user, set_score
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -468,3 +468,15 @@ def test_completing_own_home_unit_field_queues_its_values(cycle):
     # Another unit's field completed by the same member queues nothing.
     services.assignment_complete(actor=cycle.home, assignment=cycle.field1_other)
     assert CrossCheck.objects.count() == 1
+
+
+def test_round_overview_shows_no_round1_index_before_round1_scores(cycle):
+    from appraisal.selectors import round_overview
+
+    before = {row.assessment.id: row for row in round_overview(period=cycle.period)}
+    assert before[cycle.assessment.id].self_index is not None
+    assert before[cycle.assessment.id].round1_index is None
+    set_score(cycle.assessment, cycle.nodes["1.1"], "2", stage=Stage.ROUND1)
+    after = {row.assessment.id: row for row in round_overview(period=cycle.period)}
+    assert after[cycle.assessment.id].round1_index is not None
+    assert after[cycle.other_assessment.id].round1_index is None
