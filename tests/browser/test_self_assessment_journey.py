@@ -82,6 +82,8 @@ def test_self_assessment_journey_score_evidence_submit(browser_page, journey, tm
     expect(page.locator("#running-total")).to_be_visible()
     assert running_index(page) == "0,00%"
     page.click("#field-1 a")
+    # A person does not score before the page has loaded (htmx binds the autosave on load).
+    page.wait_for_load_state("load")
 
     # Yes/no and levels, with an explanation typed (autosaved after a pause).
     leaf(page, nodes["1.1"]).get_by_label("Có").check()
