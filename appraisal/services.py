@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from scoring import engine
 from scoring.enums import Phase, Stage
-from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
-from scoring.services import StaleVersionError, leaf_inputs_clean
+from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
+from scoring.services import StaleVersionError, leaf_inputs_clean, leaf_maximum
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids
@@ -650,25 +650,6 @@ def _home_unit_values_queue(
 # --- scoring by appraisers ----------------------------------------------------------------
 
 
-def _leaf_maximum(assessment: Assessment, criterion) -> Decimal:
-    maximum = (
-        CriterionMax.objects.filter(
-            criterion_id=criterion.pk,
-            criterion__period_id=assessment.period_id,
-            criterion__is_leaf=True,
-            group_id=assessment.unit.group_id,
-        )
-        .values_list("max_score", flat=True)
-        .first()
-    )
-    if maximum is None:
-        raise ValidationError(
-            _("Tiêu chí %(code)s không áp dụng cho khối của đơn vị.") % {"code": criterion.code},
-            code="not_applicable",
-        )
-    return maximum
-
-
 def _ancestor_ids(criterion) -> list[int]:
     ids, node = [], criterion
     while node is not None:
@@ -700,7 +681,7 @@ def _assigned(actor, item: Item) -> bool:
 
 
 def _points(assessment, criterion, stage: str, inputs: dict) -> tuple[dict, Decimal | None]:
-    maximum = _leaf_maximum(assessment, criterion)
+    maximum = leaf_maximum(assessment, criterion)
     cleaned = leaf_inputs_clean(criterion.method, inputs or {})
     if not cleaned:
         return cleaned, None

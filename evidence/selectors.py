@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404
 
 from scoring.models import Assessment, Criterion
+from scoring.selectors import assessment_get
 
 from .models import EvidenceFile, EvidenceLink
 
@@ -28,14 +29,7 @@ def evidence_file_get(*, actor, file_id: int, perm: str = "evidence.view_file") 
 def evidence_assessment_get(
     *, actor, assessment_id: int, perm: str = "evidence.upload_file"
 ) -> Assessment:
-    assessment = (
-        Assessment.objects.select_related("period", "unit", "unit__group")
-        .filter(pk=assessment_id)
-        .first()
-    )
-    if assessment is None or not actor.has_perm(perm, assessment):
-        raise Http404
-    return assessment
+    return assessment_get(actor=actor, assessment_id=assessment_id, perm=perm)
 
 
 def evidence_leaf_get(*, assessment: Assessment, criterion_id: int) -> Criterion:

@@ -361,7 +361,7 @@ def _require(actor, perm: str, obj) -> None:
         raise PermissionDenied
 
 
-def _applicable_leaf(assessment: Assessment, criterion) -> Decimal:
+def leaf_maximum(assessment: Assessment, criterion) -> Decimal:
     """The leaf's maximum for the unit's group; refuses a node that is not a scorable leaf."""
     maximum = (
         CriterionMax.objects.filter(
@@ -429,7 +429,7 @@ def self_score_set(
     """
     assessment = _assessment_lock(assessment)
     _require(actor, "scoring.edit_self_assessment", assessment)
-    maximum = _applicable_leaf(assessment, criterion)
+    maximum = leaf_maximum(assessment, criterion)
     cleaned = leaf_inputs_clean(criterion.method, inputs or {})
     explanation = (explanation or "").strip()
     if cleaned:
@@ -481,7 +481,7 @@ def self_exemption_claim(*, actor, assessment: Assessment, criterion, reason: st
     """Claim that a leaf does not apply to the unit (giảm trừ), with the required reason."""
     assessment = _assessment_lock(assessment)
     _require(actor, "scoring.edit_self_assessment", assessment)
-    _applicable_leaf(assessment, criterion)
+    leaf_maximum(assessment, criterion)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Vui lòng nêu lý do đề nghị giảm trừ"), code="reason_required")
