@@ -288,6 +288,18 @@ def _header(rows) -> list[str]:
     return list(rows[0][1].keys()) if rows else []
 
 
+def _row_assessment(row, line, units, assessments, period, errors):
+    """The row's unit's dossier this year; else the row's error is recorded (None)."""
+    unit = units.get(row["unit_code"])
+    if unit is None or unit.id not in assessments:
+        errors.append(
+            _("Dòng %(n)s: không có đơn vị “%(c)s” trong kỳ %(y)s.")
+            % {"n": line, "c": row["unit_code"], "y": period.year}
+        )
+        return None
+    return assessments[unit.id]
+
+
 @transaction.atomic
 def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> ImportSummary:
     """Set Assessment.sipas from rows `unit_code,sipas`; any bad row: nothing saved."""
@@ -296,12 +308,8 @@ def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> Imp
     units, assessments = _units_and_assessments(period)
     errors, updates = [], []
     for line, row in rows:
-        unit = units.get(row["unit_code"])
-        if unit is None or unit.id not in assessments:
-            errors.append(
-                _("Dòng %(n)s: không có đơn vị “%(c)s” trong kỳ %(y)s.")
-                % {"n": line, "c": row["unit_code"], "y": period.year}
-            )
+        assessment = _row_assessment(row, line, units, assessments, period, errors)
+        if assessment is None:
             continue
         try:
             value = engine.to_decimal(row["sipas"], label=_("Chỉ số hài lòng"))
@@ -310,7 +318,6 @@ def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> Imp
         except engine.ScoringInputError as error:
             errors.append(_("Dòng %(n)s: %(e)s") % {"n": line, "e": error})
             continue
-        assessment = assessments[unit.id]
         assessment.sipas = engine.q2(value)
         updates.append(assessment)
     if errors:
@@ -331,12 +338,8 @@ def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str
     units, assessments = _units_and_assessments(period)
     errors, parsed = [], []
     for line, row in rows:
-        unit = units.get(row["unit_code"])
-        if unit is None or unit.id not in assessments:
-            errors.append(
-                _("Dòng %(n)s: không có đơn vị “%(c)s” trong kỳ %(y)s.")
-                % {"n": line, "c": row["unit_code"], "y": period.year}
-            )
+        assessment = _row_assessment(row, line, units, assessments, period, errors)
+        if assessment is None:
             continue
         numbers = {}
         for column in DOSSIER_COLUMNS[1:]:
@@ -349,15 +352,14 @@ def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str
                 break
             numbers[column] = int(text)
         else:
-            parsed.append((unit, numbers))
+            parsed.append((assessment, numbers))
     if errors:
         raise ImportRowsError(errors)
-    for unit, numbers in parsed:
+    for assessment, numbers in parsed:
         DossierStats.objects.update_or_create(
-            period=period, unit=unit, defaults={**numbers, "imported_by": actor}
+            period=period, unit_id=assessment.unit_id, defaults={**numbers, "imported_by": actor}
         )
         resolved = numbers["early"] + numbers["on_time"] + numbers["late"]
-        assessment = assessments[unit.id]
         assessment.late_dossier_percent = (
             engine.q2(Decimal(numbers["late"]) / resolved * engine.HUNDRED) if resolved else None
         )
