@@ -16,7 +16,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scoring import engine
+from scoring import api_errors, engine
 from scoring.enums import Phase
 from scoring.serializers import ErrorSerializer, LeafScoreSerializer, StaleVersionSerializer
 
@@ -32,29 +32,6 @@ from .serializers import (
 
 YEAR_PARAM = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _first_error(errors) -> str:
-    for field, messages in errors.items():
-        message = messages[0] if isinstance(messages, list) and messages else messages
-        if isinstance(message, dict):
-            return _first_error(message)
-        return f"{field}: {message}"
-    return ""
-
-
-def _bad_input(body) -> Response:
-    return Response({"error": _first_error(body.errors)}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _refused(exc: Exception) -> Response:
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    return Response({"error": text}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _stale(stale: services.StaleVersionError) -> Response:
-    current = LeafScoreSerializer(stale.current).data if stale.current else None
-    return Response({"error": str(stale), "current": current}, status=status.HTTP_409_CONFLICT)
 
 
 # --- appraisers ---------------------------------------------------------------------------
@@ -88,7 +65,7 @@ class AppraisalScoreView(APIView):
         )
         body = AppraisalScoreInputSerializer(data=request.data)
         if not body.is_valid():
-            return _bad_input(body)
+            return api_errors.bad_input(body)
         try:
             score = services.appraisal_score_set(
                 actor=request.user,
@@ -101,9 +78,9 @@ class AppraisalScoreView(APIView):
                 expected_version=body.validated_data["version"],
             )
         except services.StaleVersionError as stale:
-            return _stale(stale)
+            return api_errors.stale(stale)
         except (engine.ScoringInputError, ValidationError) as exc:
-            return _refused(exc)
+            return api_errors.refused(exc)
         except PermissionDenied:
             raise Http404 from None
         return Response(LeafScoreSerializer(score).data)
@@ -126,7 +103,7 @@ class CrossCheckDecisionView(APIView):
         check = selectors.cross_check_get(actor=request.user, cross_check_id=int(id))
         body = CrossCheckDecisionInputSerializer(data=request.data)
         if not body.is_valid():
-            return _bad_input(body)
+            return api_errors.bad_input(body)
         try:
             score = services.cross_check_decide(
                 actor=request.user,
@@ -137,9 +114,9 @@ class CrossCheckDecisionView(APIView):
                 expected_version=body.validated_data["version"],
             )
         except services.StaleVersionError as stale:
-            return _stale(stale)
+            return api_errors.stale(stale)
         except (engine.ScoringInputError, ValidationError) as exc:
-            return _refused(exc)
+            return api_errors.refused(exc)
         except (PermissionDenied, ObjectDoesNotExist):  # not theirs, or the score is gone
             raise Http404 from None
         return Response(LeafScoreSerializer(score).data)
@@ -217,7 +194,7 @@ class PhaseView(APIView):
         )
         body = PhaseMoveInputSerializer(data=request.data)
         if not body.is_valid():
-            return _bad_input(body)
+            return api_errors.bad_input(body)
         try:
             period = services.phase_move(
                 actor=request.user,

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status, viewsets
+from rest_framework import generics, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from units.rules import is_appraiser, is_province_staff, unit_ids_of
 
-from . import engine, selectors, services
+from . import api_errors, engine, selectors, services
 from .enums import AssessmentStatus, Phase, Stage
 from .models import Assessment, Criterion, LeafScore, Period, Result
 from .serializers import (
@@ -236,9 +236,7 @@ class SelfScoreView(APIView):
     def put(self, request, id: int, criterion_code: str):
         body = SelfScoreInputSerializer(data=request.data)
         if not body.is_valid():
-            return Response(
-                {"error": _first_error(body.errors)}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return api_errors.bad_input(body)
         assessment = selectors.assessment_get(actor=request.user, assessment_id=int(id))
         criterion = Criterion.objects.filter(
             period_id=assessment.period_id, code=criterion_code, is_leaf=True
@@ -255,23 +253,9 @@ class SelfScoreView(APIView):
                 expected_version=body.validated_data["version"],
             )
         except services.StaleVersionError as stale:
-            current = LeafScoreSerializer(stale.current).data if stale.current else None
-            return Response(
-                {"error": str(stale), "current": current}, status=status.HTTP_409_CONFLICT
-            )
-        except engine.ScoringInputError as error:
-            return Response({"error": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        except ValidationError as error:
-            return Response({"error": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+            return api_errors.stale(stale)
+        except (engine.ScoringInputError, ValidationError) as error:
+            return api_errors.refused(error)
         except PermissionDenied:
             raise Http404 from None
         return Response(LeafScoreSerializer(score).data)
-
-
-def _first_error(errors) -> str:
-    for field, messages in errors.items():
-        message = messages[0] if isinstance(messages, list) and messages else messages
-        if isinstance(message, dict):
-            return _first_error(message)
-        return f"{field}: {message}"
-    return ""
