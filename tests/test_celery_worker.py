@@ -5,20 +5,17 @@ committed data (hence transactional_db) — the same situation as in production.
 """
 
 import os
-import signal
-import subprocess
-import sys
-import time
+import socket
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from parindex.celery import app as celery_app
 from scoring.enums import Phase, Stage
 from scoring.models import Result
 from tests import factories as f
+from tests.workers import worker_start, worker_stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,53 +36,12 @@ def _require_broker_and_postgres():
 @pytest.fixture
 def worker():
     broker = _require_broker_and_postgres()
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": broker,
-        "DJANGO_SETTINGS_MODULE": "parindex.settings",
-    }
     celery_app.control.purge()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "parindex",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"ci-test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = worker_start(broker=broker, name=f"ci-test-{os.getpid()}@{socket.gethostname()}")
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"worker exited: {process.stdout.read()}")
-            if celery_app.control.ping(timeout=1):
-                break
-        else:
-            pytest.fail("the Celery worker did not answer within 60 s")
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        worker_stop(process)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,8 +6,6 @@ to an uninterrupted run. Runs where CELERY_BROKER_URL is set and the database is
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -23,6 +21,7 @@ from scoring.enums import Phase, Stage
 from scoring.models import Result
 from scoring.services import results_compute, results_hash
 from tests import factories as f
+from tests.workers import worker_start, worker_stop
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VISIBILITY_TIMEOUT = 3
@@ -30,9 +29,17 @@ VISIBILITY_TIMEOUT = 3
 pytestmark = [pytest.mark.celery_worker]
 
 
-def _db_url():
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+def _start(broker: str, name: str, queue: str):
+    # Redelivery within seconds: a short visibility timeout, checked every second.
+    return worker_start(
+        broker=broker,
+        name=name,
+        queue=queue,
+        env={
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        },
+    )
 
 
 def _raw_connection():
@@ -44,58 +51,6 @@ def _raw_connection():
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
     )
-
-
-def _start_worker(broker: str, name: str, queue: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _db_url(),
-        "CELERY_BROKER_URL": broker,
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "DJANGO_SETTINGS_MODULE": "parindex.settings",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "parindex",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            name,
-            "-Q",
-            queue,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"worker {name} exited with {process.returncode}")
-        if celery_app.control.ping(destination=[name], timeout=1):
-            return process
-    process.kill()
-    pytest.fail(f"the Celery worker {name} did not answer within 60 s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _lock_waiters(cursor, except_pid: int) -> list[int]:
@@ -135,7 +90,7 @@ def test_index_job_survives_a_worker_killed_mid_task():
     tag = uuid.uuid4().hex[:6]
     # A queue of its own: messages other runs left unacknowledged cannot get in the way.
     queue = f"reliability-{tag}"
-    first = _start_worker(broker, f"killed-{tag}@{socket.gethostname()}", queue)
+    first = _start(broker, f"killed-{tag}@{socket.gethostname()}", queue)
     second = None
     # The index job begins by locking the period row; a blocker holds that lock, so the job
     # is certainly in progress (received, unacknowledged) when its worker is killed.
@@ -159,14 +114,14 @@ def test_index_job_survives_a_worker_killed_mid_task():
         blocker.rollback()
         assert not Result.objects.filter(period=period).exists()  # nothing half-stored
 
-        second = _start_worker(broker, f"restarted-{tag}@{socket.gethostname()}", queue)
+        second = _start(broker, f"restarted-{tag}@{socket.gethostname()}", queue)
         redelivered = AsyncResult(sent.id, app=celery_app).get(timeout=90)
     finally:
         blocker.close()
         admin.close()
-        _stop(first)
+        worker_stop(first)
         if second is not None:
-            _stop(second)
+            worker_stop(second)
 
     assert redelivered == uninterrupted
     assert results_hash(period=period, stage=Stage.FINAL) == uninterrupted
