@@ -6,7 +6,6 @@ committed data (hence transactional_db) — the same situation as in production.
 
 import os
 import socket
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,8 +15,6 @@ from scoring.enums import Phase, Stage
 from scoring.models import Result
 from tests import factories as f
 from tests.workers import worker_start, worker_stop
-
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.celery_worker]
 

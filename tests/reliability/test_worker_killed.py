@@ -8,7 +8,6 @@ import signal
 import socket
 import time
 import uuid
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -23,7 +22,6 @@ from scoring.services import results_compute, results_hash
 from tests import factories as f
 from tests.workers import worker_start, worker_stop
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 VISIBILITY_TIMEOUT = 3
 
 pytestmark = [pytest.mark.celery_worker]
