@@ -1,13 +1,16 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
 Never `playwright install`: the browser is the system's (/usr/bin/chromium, apt package
-`chromium`). Without it, or without the `playwright` package, these tests are skipped.
+`chromium`). Without it, or without the `playwright` package, these tests are skipped (and
+fail under CI, see tests/tools.py).
 """
 
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.tools import require_tool
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (setting up data) would otherwise be refused as "async unsafe".
@@ -53,8 +56,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(CHROMIUM_MISSING)
+    require_tool(CHROMIUM.exists(), CHROMIUM_MISSING)
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from evidence import clamav, services
 from evidence.enums import ScanStatus
 from evidence.models import EvidenceFile
+from tests.tools import require_tool
 
 from . import files
 from .files import EICAR, stored_files, upload
@@ -119,11 +120,11 @@ REAL_CLAMD = os.environ.get("CLAMD_SOCKET") or os.environ.get("CLAMD_HOST")
 
 
 @pytest.mark.clamd
-@pytest.mark.skipif(
-    not REAL_CLAMD,
-    reason='needs a real clamd: export CLAMD_SOCKET="$(evidence/clamd_test_server.sh)"',
-)
 def test_evidence_upload_real_clamd_eicar_refused_clean_accepted(dossier, settings, caplog):
+    require_tool(
+        bool(REAL_CLAMD),
+        'needs a real clamd: export CLAMD_SOCKET="$(evidence/clamd_test_server.sh)"',
+    )
     settings.CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
     settings.CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
     settings.CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))

@@ -16,6 +16,7 @@ from reports.exports import document_pdf
 from reports.services import report_file_request
 from scoring import engine
 from scoring.selectors import results_report
+from tests.tools import require_tool
 
 
 def _cell(value) -> str | None:
@@ -101,8 +102,10 @@ def test_published_pdf_renders_page_one(published_year, tmp_path):
     document = published_document(selectors.published_report(period=published_year["period"]))
     pdf = document_pdf(document)
     assert pdf.startswith(b"%PDF")
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) is not installed: cannot render the PDF to PNG")
+    require_tool(
+        bool(shutil.which("pdftoppm")),
+        "pdftoppm (poppler-utils) is not installed: cannot render the PDF to PNG",
+    )
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     subprocess.run(
