@@ -257,7 +257,7 @@ TOTP_ENROLMENT_CODE_TTL_HOURS = int(os.environ.get("TOTP_ENROLMENT_CODE_TTL_HOUR
 # API tokens (POST /api/v1/auth/token/) expire after this many hours; revocable any time.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))
 # Report files (queued XLSX/PDF builds, scorecard and plan PDFs) per user per clock hour.
-REPORT_BUILDS_PER_HOUR = int(os.environ.get("REPORT_BUILDS_PER_HOUR", "30"))
+REPORT_BUILDS_PER_HOUR = int(os.environ.get("REPORT_BUILDS_PER_HOUR", "60"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Chi so CCHC")
 
 # Logs: one JSON object per line (DJANGO_LOG_FORMAT=json) or plain text; both carry the
