@@ -20,6 +20,7 @@ is written as -2.50. Callers that hold numbers as strings convert them first.
 from __future__ import annotations
 
 import csv
+import io
 from decimal import Decimal
 
 from openpyxl.cell.cell import Cell
@@ -46,13 +47,22 @@ def csv_unescape(text: str) -> str:
 
 
 class SafeCsvWriter:
-    """csv.writer whose rows pass through csv_cell."""
+    """csv.writer whose rows pass through csv_cell, and whose text holding a line break of
+    either kind is quoted (the csv module quotes only the characters of its lineterminator,
+    so with "\n" a "\r" inside a cell would split the row for every reader)."""
 
-    def __init__(self, out, **kwargs):
-        self._writer = csv.writer(out, **kwargs)
+    def __init__(self, out, *, lineterminator: str = "\r\n", **kwargs):
+        self._out = out
+        self._end = lineterminator
+        self._row = io.StringIO()
+        self._writer = csv.writer(self._row, lineterminator="\r\n", **kwargs)
 
     def writerow(self, row):
-        return self._writer.writerow([csv_cell(value) for value in row])
+        self._row.seek(0)
+        self._row.truncate()
+        self._writer.writerow([csv_cell(value) for value in row])
+        line = self._row.getvalue()[: -len("\r\n")] + self._end
+        return self._out.write(line)
 
     def writerows(self, rows):
         for row in rows:
