@@ -50,7 +50,7 @@ ENROL_DEVICE = "totp_enrol_device"  # the device this session may confirm (after
 
 
 def throttled_message(at: float) -> str:
-    return _("Đăng nhập sai nhiều lần liên tiếp. Vui lòng thử lại sau %(when)s.") % {
+    return _("Nhập sai nhiều lần liên tiếp. Vui lòng thử lại sau %(when)s.") % {
         "when": retry_when(at)
     }
 
@@ -303,7 +303,8 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_tokens(request):
-    """The user's API tokens (issued, expiry, last use, state); POST token=<id> revokes one."""
+    """Account security: the second factor's state and the user's API tokens (issued, expiry,
+    last use, state); POST token=<id> revokes one."""
     tokens = ApiToken.objects.filter(user=request.user)
     if request.method == "POST":
         token = tokens.filter(pk=_int(request.POST.get("token"))).first()
@@ -314,7 +315,11 @@ def account_tokens(request):
             request, _("Đã thu hồi mã truy cập %(prefix)s….") % {"prefix": token.prefix}
         )
         return redirect("account_tokens")
-    return render(request, "registration/api_tokens.html", {"tokens": tokens[:100]})
+    return render(
+        request,
+        "registration/api_tokens.html",
+        {"tokens": tokens[:100], "has_device": has_confirmed_device(request.user)},
+    )
 
 
 def _int(value) -> int | None:
