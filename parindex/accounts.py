@@ -122,6 +122,13 @@ class ThrottledLoginView(LoginView):
         return super().form_valid(form)
 
 
+def _totp_throttled(request, at: float):
+    response = render(
+        request, "registration/totp_verify.html", {"error": throttled_message(at)}, status=429
+    )
+    return _retry_after(response, at)
+
+
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):
     """Second step of sign-in: the code from the authenticator app."""
@@ -134,13 +141,7 @@ def totp_verify(request):
     if request.method == "POST":
         at = signin_retry_at(username=username, address=address)
         if at is not None:
-            response = render(
-                request,
-                "registration/totp_verify.html",
-                {"error": throttled_message(at)},
-                status=429,
-            )
-            return _retry_after(response, at)
+            return _totp_throttled(request, at)
         token = (request.POST.get("token") or "").strip()
         device = None
         for candidate in TOTPDevice.objects.filter(user=user, confirmed=True):
@@ -161,13 +162,7 @@ def totp_verify(request):
         signin_failure_record(username=username, address=address)
         at = signin_retry_at(username=username, address=address)
         if at is not None:
-            response = render(
-                request,
-                "registration/totp_verify.html",
-                {"error": throttled_message(at)},
-                status=429,
-            )
-            return _retry_after(response, at)
+            return _totp_throttled(request, at)
         error = _("Mã xác thực không đúng hoặc đã hết hạn. Vui lòng thử lại.")
     return render(
         request, "registration/totp_verify.html", {"error": error}, status=400 if error else 200

@@ -4,20 +4,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from .admin_site import ReadOnlyAdmin
 from .models import AccountEvent, ApiToken, EnrolmentCode
 from .services import api_token_revoke
 from .throttle import client_address
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)

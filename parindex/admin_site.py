@@ -22,5 +22,18 @@ class PortalAdminSite(admin.AdminSite):
         return admin_login(request)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the services only (they keep the audit trail): the admin shows, never edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PortalAdminConfig(AdminConfig):
     default_site = "parindex.admin_site.PortalAdminSite"

@@ -298,3 +298,20 @@ def test_api_token_refused_to_a_required_role_without_enrolment(client, settings
     f.make_user(RoleKind.APPRAISER, home, year=2024, username="api-td")
     response = client.post("/api/v1/auth/token/", {"username": "api-td", "password": f.PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_totp_code_guessing_is_throttled_like_the_password(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # only our back-off: django-otp's own is per device
+    user = f.make_user(username="co-ma")
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    assert _login(client, "co-ma").status_code == 302
+    for _ in range(4):
+        assert client.post("/dang-nhap/ma-xac-thuc/", {"token": "000000"}).status_code == 400
+    fifth = client.post("/dang-nhap/ma-xac-thuc/", {"token": "000000"})
+    assert fifth.status_code == 429 and "thử lại sau" in fifth.content.decode()
+    right = client.post("/dang-nhap/ma-xac-thuc/", {"token": _code(device)})
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    time.sleep(1.05)
+    assert client.post("/dang-nhap/ma-xac-thuc/", {"token": _code(device)}).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
