@@ -6,7 +6,6 @@ table and joined in memory.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from decimal import Decimal
 
 from django.http import Http404
 
+from parindex.tabular_safe import csv_writer
 from scoring import selectors as scoring_selectors
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
@@ -63,7 +63,7 @@ def cross_check_get(*, actor, cross_check_id: int) -> CrossCheck:
 
 def assignments_csv(*, period) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["field_code", "unit_code", "appraiser_username"])
     for a in (
         Assignment.objects.filter(period=period)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.tabular_safe import csv_unescape
 from scoring import engine
 from scoring.enums import Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
@@ -549,7 +550,7 @@ def assignments_import(*, actor, period: Period, text: str) -> int:
                 % {"line": line, "cols": ",".join(CSV_HEADER)}
             )
             continue
-        field_code, unit_code, username = (cell.strip() for cell in row)
+        field_code, unit_code, username = (csv_unescape(cell).strip() for cell in row)
         problems = []
         if field_code not in fields:
             problems.append(_("lĩnh vực “%(c)s” không có") % {"c": field_code})

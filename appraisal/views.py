@@ -3,7 +3,6 @@ call one service or selector, render. Refusals come back as Vietnamese messages.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex.tabular_safe import csv_writer
 from scoring import engine
 from scoring.enums import Phase, Stage
 from scoring.models import Criterion
@@ -229,7 +229,7 @@ def audit_export(request, year: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nhat-ky-tham-dinh-{year}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     for row in selectors.audit_csv_rows(period=period):
         writer.writerow(row)
     return response

@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "parindex.admin_site.PortalAdminConfig",  # django.contrib.admin behind the portal's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc served locally: no CDN on a closed network
@@ -189,9 +188,10 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cchc@example.gov.vn")
 
 REST_FRAMEWORK = {
+    # Token first: a refused or missing token is answered 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "parindex.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -235,13 +235,29 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# Sign-in: throttling (failures per username and address within a window), sessions, TOTP.
+# Sign-in throttling (parindex.throttle): failures per (account, address), per address and per
+# account; past the free ones, the Nth failure makes the next attempt wait 2^(N - free) seconds
+# (at most LOGIN_THROTTLE_MAX_DELAY); failures are forgotten LOGIN_THROTTLE_WINDOW seconds
+# after the last one. The client address is read behind TRUSTED_PROXY_COUNT reverse proxies
+# (the n-th X-Forwarded-For entry from the right; 0: REMOTE_ADDR).
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
-LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
+LOGIN_THROTTLE_ADDRESS_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_FAILURES", "20"))
+LOGIN_THROTTLE_MAX_DELAY = int(os.environ.get("LOGIN_THROTTLE_MAX_DELAY", str(15 * 60)))
+LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(24 * 3600)))
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 # Role kinds (units.enums.RoleKind) that must use a second factor, e.g.
 # "secretariat,appraiser"; empty: TOTP is optional for everyone.
 TOTP_REQUIRED_ROLES = env_list("TOTP_REQUIRED_ROLES", "")
+# Superusers must have a second factor (portal, admin and API) unless this is turned off;
+# on by default in production (DJANGO_DEBUG=false), off by default in development.
+SUPERUSER_TOTP_REQUIRED = env_bool("SUPERUSER_TOTP_REQUIRED", not DEBUG)
+# The one-time code an administrator issues so that such a user can enrol a first device.
+TOTP_ENROLMENT_CODE_TTL_HOURS = int(os.environ.get("TOTP_ENROLMENT_CODE_TTL_HOURS", "72"))
+# API tokens (POST /api/v1/auth/token/) expire after this many hours; revocable any time.
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))
+# Report files (queued XLSX/PDF builds, scorecard and plan PDFs) per user per clock hour.
+REPORT_BUILDS_PER_HOUR = int(os.environ.get("REPORT_BUILDS_PER_HOUR", "60"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Chi so CCHC")
 
 # Logs: one JSON object per line (DJANGO_LOG_FORMAT=json) or plain text; both carry the

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dang-nhap/", accounts.ThrottledLoginView.as_view(), name="login"),
     path("dang-nhap/ma-xac-thuc/", accounts.totp_verify, name="totp_verify"),
     path("tai-khoan/xac-thuc-hai-buoc/", accounts.totp_enrol, name="totp_enrol"),
+    path("tai-khoan/ma-truy-cap/", accounts.account_tokens, name="account_tokens"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parindex.api_urls")),

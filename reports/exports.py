@@ -13,6 +13,8 @@ from openpyxl.chart import Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from parindex.tabular_safe import xlsx_write
+
 from .charts import svg_bar_chart
 from .documents import BAND, DELTA, INT, NUM, PERCENT, Document, band_label
 
@@ -38,11 +40,11 @@ def document_xlsx(document: Document) -> bytes:
     used: set[str] = set()
     for table in document.tables:
         sheet = workbook.create_sheet(_sheet_title(table.sheet, used))
-        sheet.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=13)
+        xlsx_write(sheet, row=1, column=1, value=table.title).font = Font(bold=True, size=13)
         if table.note:
-            sheet.cell(row=2, column=1, value=table.note).font = Font(italic=True)
+            xlsx_write(sheet, row=2, column=1, value=table.note).font = Font(italic=True)
         for col, column in enumerate(table.columns, start=1):
-            cell = sheet.cell(row=HEADER_ROW, column=col, value=column.label)
+            cell = xlsx_write(sheet, row=HEADER_ROW, column=col, value=str(column.label))
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -51,14 +53,16 @@ def document_xlsx(document: Document) -> bytes:
         row_number = HEADER_ROW + 1
         for section in table.sections:
             if section.title:
-                sheet.cell(row=row_number, column=1, value=section.title).font = Font(bold=True)
+                xlsx_write(sheet, row=row_number, column=1, value=section.title).font = Font(
+                    bold=True
+                )
                 row_number += 1
             for row in section.rows:
                 for col, (value, column) in enumerate(
                     zip(row, table.columns, strict=True), start=1
                 ):
                     shown = band_label(value) if column.kind == BAND and value else value
-                    cell = sheet.cell(row=row_number, column=col, value=shown)
+                    cell = xlsx_write(sheet, row=row_number, column=col, value=shown)
                     if column.kind in NUMBER_FORMATS and value is not None:
                         cell.number_format = NUMBER_FORMATS[column.kind]
                 row_number += 1
@@ -75,16 +79,16 @@ def _chart_sheet(workbook: Workbook, document: Document, used: set[str]) -> None
     sheet.column_dimensions["A"].width = 36
     row = 1
     for chart in document.charts:
-        sheet.cell(row=row, column=1, value=chart.title).font = Font(bold=True)
+        xlsx_write(sheet, row=row, column=1, value=chart.title).font = Font(bold=True)
         header = row + 1
-        sheet.cell(row=header, column=1, value="")
+        xlsx_write(sheet, row=header, column=1, value="")
         for col, (name, _values) in enumerate(chart.series, start=2):
-            sheet.cell(row=header, column=col, value=str(name)).font = Font(bold=True)
+            xlsx_write(sheet, row=header, column=col, value=str(name)).font = Font(bold=True)
         for offset, category in enumerate(chart.categories, start=1):
-            sheet.cell(row=header + offset, column=1, value=str(category))
+            xlsx_write(sheet, row=header + offset, column=1, value=str(category))
             for col, (_name, values) in enumerate(chart.series, start=2):
                 value = values[offset - 1]
-                cell = sheet.cell(row=header + offset, column=col, value=value)
+                cell = xlsx_write(sheet, row=header + offset, column=col, value=value)
                 cell.number_format = "0.00"
         last = header + max(1, len(chart.categories))
         bar = XlsxBarChart()

@@ -12,12 +12,14 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.throttle import quota_take, retry_when
 from scoring import engine
 from scoring.enums import Method, Stage
 from scoring.models import Assessment, LeafScore, Period
@@ -109,6 +111,19 @@ def index_run_execute(*, run_id: int) -> IndexRun:
 
 
 @transaction.atomic
+def report_build_take(*, actor) -> float | None:
+    """Count one report file built for the actor (a queued XLSX/PDF, or a scorecard or plan
+    PDF): None when within REPORT_BUILDS_PER_HOUR, else when the next hour starts (epoch s)."""
+    return quota_take(kind="report-build", user_id=actor.pk, limit=settings.REPORT_BUILDS_PER_HOUR)
+
+
+def report_build_refused_message(at: float) -> str:
+    return _(
+        "Bạn đã yêu cầu tạo %(n)s tệp báo cáo trong giờ này, là mức tối đa. "
+        "Vui lòng thử lại sau %(when)s."
+    ) % {"n": settings.REPORT_BUILDS_PER_HOUR, "when": retry_when(at)}
+
+
 def report_file_request(
     *, actor, kind: str, file_format: str, period: Period, params: dict | None = None
 ) -> ReportFile:

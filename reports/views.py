@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.throttle import retry_after_seconds
 from scoring import selectors as scoring_selectors
 from scoring.models import Period
 from scoring.results_io import results_csv
@@ -88,20 +89,42 @@ def province_report(request, year: int, slug: str):
     context.update(
         period=period,
         formats=FileFormat.values,
-        export_url=reverse("reports:export", args=[year, slug]),
+        export_url=(
+            reverse("reports:export", args=[year, slug]) if request.user.is_authenticated else None
+        ),
     )
     return render(request, "reports/document.html", context)
 
 
+def _builds_refused(request):
+    """None while the user may build another report file this hour, else the 429 page."""
+    at = services.report_build_take(actor=request.user)
+    if at is None:
+        return None
+    response = render(
+        request,
+        "429.html",
+        {"message": services.report_build_refused_message(at)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after_seconds(at))
+    return response
+
+
+@login_required
 @require_POST
 def report_export(request, year: int, slug: str):
-    """Queue the report's XLSX or PDF and go to its progress page."""
+    """Queue the report's XLSX or PDF and go to its progress page (signed-in users only,
+    REPORT_BUILDS_PER_HOUR each)."""
     kind = _kind(slug)
     period = selectors.period_get(actor=request.user, year=year, perm=selectors.KIND_PERM[kind])
+    file_format = _format(request.POST.get("format", ""))
+    if refused := _builds_refused(request):
+        return refused
     report_file = services.report_file_request(
         actor=request.user,
         kind=kind,
-        file_format=_format(request.POST.get("format", "")),
+        file_format=file_format,
         period=period,
     )
     return redirect("reports:file", report_file.pk)
@@ -174,8 +197,10 @@ def scorecard(request, year: int, unit_code: str):
 def scorecard_file(request, year: int, unit_code: str, file_format: str):
     unit = selectors.unit_get(actor=request.user, code=unit_code)
     period = _period_of_year(year)
-    document = scorecard_document(selectors.unit_scorecard(period=period, unit=unit))
     file_format = _format(file_format)
+    if file_format == FileFormat.PDF and (refused := _builds_refused(request)):
+        return refused
+    document = scorecard_document(selectors.unit_scorecard(period=period, unit=unit))
     return _file_response(
         services.document_bytes(document, file_format), document.filename, file_format
     )
@@ -221,8 +246,10 @@ def improvement_plan_file(request, year: int, unit_code: str, file_format: str):
     plan = selectors.improvement_plan_find(period=_period_of_year(year), unit=unit)
     if plan is None:
         raise Http404
-    document = plan_document(plan, list(plan.items.all()))
     file_format = _format(file_format)
+    if file_format == FileFormat.PDF and (refused := _builds_refused(request)):
+        return refused
+    document = plan_document(plan, list(plan.items.all()))
     return _file_response(
         services.document_bytes(document, file_format), document.filename, file_format
     )

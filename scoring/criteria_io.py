@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from parindex.tabular_safe import xlsx_append
 from units.models import Group
 
 from . import engine
@@ -521,7 +522,7 @@ def criteria_export(*, period: Period) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "tieu_chi"
-    sheet.append(FIXED_COLUMNS + [MAX_PREFIX + g.code for g in groups])
+    xlsx_append(sheet, FIXED_COLUMNS + [MAX_PREFIX + g.code for g in groups])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for node in nodes:
@@ -540,24 +541,25 @@ def criteria_export(*, period: Period) -> bytes:
         for group in groups:
             value = leaf_total(node, group.code)
             line.append(None if value is None else _cell_number(value))
-        sheet.append(line)
+        xlsx_append(sheet, line)
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["B"].width = 60
     guide = workbook.create_sheet("huong_dan")
-    guide.append([_("Cột"), _("Giá trị")])
-    guide.append(["level", ", ".join(f"{v} ({label})" for v, label in NodeLevel.choices)])
-    guide.append(["kind", ", ".join(f"{v} ({label})" for v, label in NodeKind.choices)])
-    guide.append(["method", ", ".join(f"{v} ({label})" for v, label in Method.choices)])
-    guide.append(["params", _('JSON, ví dụ {"step": "0.25"} hoặc {"threshold": "95"}')])
-    guide.append(["evidence_required", _("có / không")])
-    guide.append(
+    xlsx_append(guide, [_("Cột"), _("Giá trị")])
+    xlsx_append(guide, ["level", ", ".join(f"{v} ({label})" for v, label in NodeLevel.choices)])
+    xlsx_append(guide, ["kind", ", ".join(f"{v} ({label})" for v, label in NodeKind.choices)])
+    xlsx_append(guide, ["method", ", ".join(f"{v} ({label})" for v, label in Method.choices)])
+    xlsx_append(guide, ["params", _('JSON, ví dụ {"step": "0.25"} hoặc {"threshold": "95"}')])
+    xlsx_append(guide, ["evidence_required", _("có / không")])
+    xlsx_append(
+        guide,
         [
             "max_<mã khối>",
             _(
                 "Điểm tối đa cho khối; để trống: không áp dụng. "
                 "Tổng các tiêu chí tính điểm của mỗi khối phải bằng 100."
             ),
-        ]
+        ],
     )
     out = io.BytesIO()
     workbook.save(out)

@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.tabular_safe import csv_writer
 from units.models import Group, Unit
 
 from . import engine
@@ -583,6 +584,19 @@ RESULTS_CSV_COLUMNS = (
     "delta",
     "previous_band",
 )
+# Numbers, written as numbers (the report's 2-decimal strings keep their digits as Decimal);
+# every other column is text and goes through tabular_safe (no formula from a unit's name).
+RESULTS_CSV_NUMBERS = frozenset(
+    {
+        "standard_score",
+        "appraised_score",
+        "index",
+        "rank_in_group",
+        "group_size",
+        "previous_index",
+        "delta",
+    }
+)
 
 
 def results_csv(report: dict) -> str:
@@ -591,8 +605,14 @@ def results_csv(report: dict) -> str:
     The format of `export_results --format csv` and of the open-data CSV.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(RESULTS_CSV_COLUMNS)
     for unit in report["units"]:
-        writer.writerow(["" if unit[c] is None else unit[c] for c in RESULTS_CSV_COLUMNS])
+        writer.writerow([_csv_value(c, unit[c]) for c in RESULTS_CSV_COLUMNS])
     return buffer.getvalue()
+
+
+def _csv_value(column: str, value):
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)) if column in RESULTS_CSV_NUMBERS else value

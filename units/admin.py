@@ -1,5 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parindex.services import enrolment_code_issue
+from parindex.throttle import client_address
 
 from .models import Group, Role, Unit, User
 
@@ -15,6 +21,27 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
     list_display = ["username", "full_name", "email", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ["full_name"]}),)
+    actions = ["issue_enrolment_code"]
+
+    @admin.action(
+        description=gettext_lazy("Cấp mã đăng ký xác thực hai bước (dùng một lần)"),
+        permissions=["issue_enrolment_code"],
+    )
+    def issue_enrolment_code(self, request, queryset):
+        """One code per selected user, shown once here (only its hash is kept)."""
+        for user in queryset:
+            record, code = enrolment_code_issue(
+                actor=request.user, user=user, address=client_address(request)
+            )
+            expires = formats.date_format(timezone.localtime(record.expires_at), "d/m/Y H:i")
+            messages.warning(
+                request,
+                _("Mã đăng ký của %(user)s: %(code)s (hết hạn %(at)s; chỉ hiện một lần).")
+                % {"user": user.get_username(), "code": code, "at": expires},
+            )
+
+    def has_issue_enrolment_code_permission(self, request):
+        return request.user.has_perm("parindex.issue_enrolment_code", None)
 
 
 @admin.register(Group)

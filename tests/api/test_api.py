@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from parindex.services import api_token_issue
 from scoring.enums import Phase, Stage
 from scoring.models import LeafScore
 from tests.api.conftest import client_for
@@ -213,7 +213,9 @@ def test_self_score_put_parent_node_is_404(world):
 
 def _token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _token, key = api_token_issue(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.get("/api/v1/groups/")  # first use noted (last_used_at): later requests only read
     return client
 
 

@@ -10,14 +10,11 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
+from parindex.services import api_token_issue
 from parindex.wsgi import application
 from tests.factories import RoleKind, make_user
-
-TOKEN = "0123456789abcdef0123456789abcdef01234567"
-
 
 # The schema served by the app itself (generating it needs no database).
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -30,10 +27,10 @@ def secretariat_token(world):
     Like Django's test client, keep the connection open across the fuzzed requests (the
     request signals would otherwise close it, e.g. with CONN_MAX_AGE on PostgreSQL).
     """
-    Token.objects.create(key=TOKEN, user=make_user(RoleKind.SECRETARIAT))
+    _token, key = api_token_issue(user=make_user(RoleKind.SECRETARIAT))
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield TOKEN
+    yield key
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -43,4 +40,6 @@ def secretariat_token(world):
     max_examples=10, deadline=None, suppress_health_check=list(HealthCheck)
 )  # the db fixture is shared on purpose
 def test_api_no_server_error(case, secretariat_token):
-    case.call_and_validate(headers={"Authorization": f"Token {TOKEN}"}, checks=[not_a_server_error])
+    case.call_and_validate(
+        headers={"Authorization": f"Token {secretariat_token}"}, checks=[not_a_server_error]
+    )

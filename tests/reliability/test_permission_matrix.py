@@ -54,6 +54,7 @@ REGISTRY = {
     "login": EVERYONE,
     "totp_verify": EVERYONE,
     "totp_enrol": SIGNED_IN,
+    "account_tokens": SIGNED_IN,  # one's own API tokens (POST revokes one of them)
     "logout": EVERYONE,
     "set_language": EVERYONE,  # the interface language (a cookie); no data
     # public pages

@@ -3,14 +3,17 @@
 import json
 import logging
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parindex.logging import JsonFormatter, RequestIdFilter, request_id_var
+from parindex.throttle import client_address, signin_failure_record, signin_retry_at
 from tests import factories as f
 from units.enums import RoleKind
 
@@ -36,17 +39,61 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
 
 
 @pytest.mark.django_db
-def test_login_refused_after_five_failures_even_with_the_right_password(client):
+def test_login_delay_after_five_failures_even_with_the_right_password(client):
     user = f.make_user(username="thuky")
     for _ in range(4):
         assert _login(client, "thuky", "sai-mat-khau").status_code == 200
     fifth = _login(client, "thuky", "sai-mat-khau")
-    assert fifth.status_code == 429
-    assert "thử lại sau 15 phút" in fifth.content.decode()
+    assert fifth.status_code == 429 and fifth["Retry-After"] == "1"
+    text = fifth.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in text
+    assert "Vui lòng thử lại sau 1 giây (lúc " in text
     right = _login(client, "thuky")
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert user.pk
+    time.sleep(1.05)  # a delay, not a lock: after it, the right password gets in
+    assert _login(client, "thuky").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_login_delay_doubles_with_each_failure_up_to_the_maximum(settings):
+    settings.LOGIN_THROTTLE_MAX_DELAY = 60
+    now = 1_000_000.0
+    waits = []
+    for _failure in range(12):
+        signin_failure_record(username="nan-nhan", address="10.0.0.7", now=now)
+        at = signin_retry_at(username="nan-nhan", address="10.0.0.7", now=now)
+        waits.append(0 if at is None else at - now)
+    assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+    assert signin_retry_at(username="nan-nhan", address="10.0.0.7", now=now + 60) is None
+
+
+@pytest.mark.django_db
+def test_login_a_stranger_cannot_lock_the_owner_out(client):
+    owner = f.make_user(username="lanhdao")
+    now = time.time()
+    for n in range(200):  # a guessing attack on the named account from 50 other addresses
+        signin_failure_record(username="lanhdao", address=f"203.0.113.{n % 50}", now=now)
+    attacker = _login(client, "lanhdao", REMOTE_ADDR="203.0.113.7")
+    assert attacker.status_code == 429  # even with the right password, from a guessing address
+    # An address that failed before (any account) is held back by the account's counter too,
+    assert _login(client, "ai-do", "sai", REMOTE_ADDR="198.51.100.9").status_code == 200
+    assert _login(client, "lanhdao", REMOTE_ADDR="198.51.100.9").status_code == 429
+    # but the owner, from an address that never failed, gets in at once.
+    ok = _login(client, "lanhdao", REMOTE_ADDR="192.0.2.10")
+    assert ok.status_code == 302 and client.session["_auth_user_id"] == str(owner.pk)
+
+
+@pytest.mark.django_db
+def test_login_spraying_many_accounts_from_one_address_is_slowed(client, settings):
+    settings.LOGIN_THROTTLE_ADDRESS_FAILURES = 20
+    f.make_user(username="nguoi-that")
+    for n in range(19):
+        assert _login(client, f"doan-{n}", "sai", REMOTE_ADDR="10.9.9.9").status_code == 200
+    assert _login(client, "doan-19", "sai", REMOTE_ADDR="10.9.9.9").status_code == 429
+    assert _login(client, "nguoi-that", REMOTE_ADDR="10.9.9.9").status_code == 429
+    assert _login(client, "nguoi-that", REMOTE_ADDR="10.9.9.10").status_code == 302
 
 
 @pytest.mark.django_db
@@ -62,13 +109,59 @@ def test_login_throttle_is_per_address_and_resets_on_success(client):
 @pytest.mark.django_db
 def test_login_counter_cleared_after_a_success(client):
     f.make_user(username="hoidong")
-    for _ in range(4):
-        _login(client, "hoidong", "sai")
-    assert _login(client, "hoidong").status_code == 302
-    client.logout()
-    for _ in range(4):
-        _login(client, "hoidong", "sai")
-    assert _login(client, "hoidong").status_code == 302
+    for _round in range(3):  # the owner's own typing mistakes are forgiven by a success
+        for _ in range(4):
+            assert _login(client, "hoidong", "sai").status_code == 200
+        assert _login(client, "hoidong").status_code == 302
+        client.logout()
+
+
+def _request(remote="10.0.0.1", forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **extra)
+
+
+def test_client_address_is_read_behind_the_configured_proxies(settings):
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the peer is the client, the header is noise
+    assert client_address(_request("198.51.100.1", "1.2.3.4")) == "198.51.100.1"
+    settings.TRUSTED_PROXY_COUNT = 1  # nginx appends the peer it saw: the rightmost entry
+    assert client_address(_request("10.0.0.2", "1.2.3.4, 203.0.113.5")) == "203.0.113.5"
+    assert client_address(_request("10.0.0.2", "203.0.113.5")) == "203.0.113.5"
+    assert client_address(_request("10.0.0.2")) == "10.0.0.2"  # header missing: the peer
+    assert client_address(_request("10.0.0.2", "nonsense")) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 2  # load balancer, then nginx
+    assert client_address(_request("10.0.0.3", "6.6.6.6, 203.0.113.5, 10.0.0.2")) == ("203.0.113.5")
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(_request("10.0.0.2", "2001:db8:1:2:3:4:5:6")) == "2001:db8:1:2::/64"
+    assert client_address(_request("10.0.0.2", "::ffff:203.0.113.8")) == "203.0.113.8"
+
+
+@pytest.mark.django_db
+def test_login_throttle_behind_a_proxy_ignores_a_spoofed_leftmost_address(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    f.make_user(username="thamdinh")
+    for n in range(5):  # the attacker invents a new leftmost address each time
+        _login(
+            client,
+            "thamdinh",
+            "sai",
+            REMOTE_ADDR="10.0.0.254",
+            HTTP_X_FORWARDED_FOR=f"172.16.0.{n}, 203.0.113.66",
+        )
+    spoofed = _login(
+        client,
+        "thamdinh",
+        REMOTE_ADDR="10.0.0.254",
+        HTTP_X_FORWARDED_FOR="172.16.9.9, 203.0.113.66",
+    )
+    assert spoofed.status_code == 429
+    # Everyone comes through the same proxy (10.0.0.254): another client is not slowed.
+    other = _login(
+        client, "thamdinh", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="203.0.113.67"
+    )
+    assert other.status_code == 302
 
 
 @pytest.mark.django_db
@@ -205,3 +298,20 @@ def test_api_token_refused_to_a_required_role_without_enrolment(client, settings
     f.make_user(RoleKind.APPRAISER, home, year=2024, username="api-td")
     response = client.post("/api/v1/auth/token/", {"username": "api-td", "password": f.PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_totp_code_guessing_is_throttled_like_the_password(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # only our back-off: django-otp's own is per device
+    user = f.make_user(username="co-ma")
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    assert _login(client, "co-ma").status_code == 302
+    for _ in range(4):
+        assert client.post("/dang-nhap/ma-xac-thuc/", {"token": "000000"}).status_code == 400
+    fifth = client.post("/dang-nhap/ma-xac-thuc/", {"token": "000000"})
+    assert fifth.status_code == 429 and "thử lại sau" in fifth.content.decode()
+    right = client.post("/dang-nhap/ma-xac-thuc/", {"token": _code(device)})
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    time.sleep(1.05)
+    assert client.post("/dang-nhap/ma-xac-thuc/", {"token": _code(device)}).status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
