@@ -19,7 +19,7 @@ from scoring import selectors as scoring_selectors
 from scoring.enums import AssessmentStatus, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
 from scoring.services import assessment_scores_compute
-from units.models import Unit
+from units.models import Group, Unit
 
 from .enums import ReportKind
 from .models import ImprovementPlan, IndexRun, ReportFile
@@ -197,7 +197,7 @@ def _leaf_rows(*, period: Period, stage: str = Stage.FINAL, unit: Unit | None = 
         exempt[a].add(c)
     rows = []
     for assessment in assessments:
-        group_id = assessment.unit.group_id
+        group_id = assessment.group_id
         exempt_ids = exempt.get(assessment.id, set())
         for leaf in leaves:
             if group_id not in leaf.maxima:
@@ -348,9 +348,8 @@ def self_vs_appraised(*, period: Period) -> dict:
             c.unit_id: (c.score.index, c.band)
             for c in assessment_scores_compute(period=period, stage=Stage.FINAL)
         }
-    units = {
-        u.id: u for u in Unit.objects.filter(id__in=self_scores.keys()).select_related("group")
-    }
+    units = {u.id: u for u in Unit.objects.filter(id__in=self_scores.keys())}
+    group_names = dict(Group.objects.values_list("id", "name"))
     rows = []
     for unit_id, computation in self_scores.items():
         unit = units[unit_id]
@@ -360,7 +359,7 @@ def self_vs_appraised(*, period: Period) -> dict:
             {
                 "unit_code": unit.code,
                 "unit_name": unit.name,
-                "group_name": unit.group.name,
+                "group_name": group_names[computation.group_id],
                 "self_index": computation.score.index,
                 "self_band": computation.band if computation.score.index is not None else None,
                 "final_index": final_index,

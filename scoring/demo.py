@@ -1377,6 +1377,7 @@ def _past_year_scores(period, year, nodes, criteria, units, base_quality, stages
             Assessment(
                 period=period,
                 unit=u,
+                group_id=u.group_id,
                 status=AssessmentStatus.SUBMITTED,
                 submitted_at=_local(year, 12, rng.randint(10, 15), rng.randint(8, 17)),
             )
@@ -1485,7 +1486,9 @@ def _current_year_create(now, units, group_by_code, bonus_caps, heads, base_qual
     criteria = _criteria_create(period, nodes, group_by_code, bonus_caps)
     leaves = [n for n in nodes if n.is_leaf]
     scorer = _Scorer(rng)
-    assessments = Assessment.objects.bulk_create([Assessment(period=period, unit=u) for u in units])
+    assessments = Assessment.objects.bulk_create(
+        [Assessment(period=period, unit=u, group_id=u.group_id) for u in units]
+    )
     # What never applied to a unit is not self-scored (the exemption is decided on appraisal).
     known_exempt = defaultdict(set)
     for unit_code, node_code, _ in EXEMPTIONS:

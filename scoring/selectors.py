@@ -41,7 +41,7 @@ def period_get(*, actor, year: int, perm: str = "scoring.view_results") -> Perio
 
 def assessment_get(*, actor, assessment_id: int, perm: str = "scoring.view_assessment"):
     assessment = (
-        Assessment.objects.select_related("period", "unit", "unit__group")
+        Assessment.objects.select_related("period", "unit", "group")
         .filter(pk=assessment_id)
         .first()
     )
@@ -334,7 +334,7 @@ def _self_state(assessment: Assessment) -> _SelfState:
     )
     maxima = dict(
         CriterionMax.objects.filter(
-            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+            criterion__period_id=assessment.period_id, group_id=assessment.group_id
         ).values_list("criterion_id", "max_score")
     )
     scores = {

@@ -95,7 +95,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="period.year", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    group_code = serializers.CharField(source="unit.group.code", read_only=True)
+    group_code = serializers.CharField(source="group.code", read_only=True)
 
     class Meta:
         model = Assessment

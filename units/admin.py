@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Group, Role, Unit, User
+from .models import Group, Role, Unit, UnitChange, User
 
 
 class RoleInline(admin.TabularInline):
@@ -33,3 +33,11 @@ class UnitAdmin(admin.ModelAdmin):
 class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "unit", "year"]
     list_filter = ["kind", "year"]
+
+
+@admin.register(UnitChange)
+class UnitChangeAdmin(admin.ModelAdmin):
+    list_display = ["year", "successor", "group", "basis", "basis_unit"]
+    list_filter = ["year", "basis"]
+    filter_horizontal = ["predecessors"]
+    autocomplete_fields = ["successor", "basis_unit"]
