@@ -582,6 +582,7 @@ RESULTS_CSV_COLUMNS = (
     "previous_index",
     "delta",
     "previous_band",
+    "previous_basis",
 )
 
 
