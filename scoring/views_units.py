@@ -1,14 +1,12 @@
 """Secretariat pages for a year's units: lineage upload → preview → confirm, and the year's
 set-up reviewed on one page before confirming.
 
-The parsed upload waits in the session under a random key; nothing is saved until confirm.
+The parsed upload waits in the session (upload_session); nothing is saved until confirm.
 Every page asks scoring's rules with the period of its year; refusals are the same 404 as a
 missing year.
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from . import unit_changes
 from .models import Period
 from .selectors import period_get
+from .upload_session import upload_forget, upload_get, upload_keep
 
-SESSION_PREFIX = "unit_changes_upload_"
+KIND = "unit_changes"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -74,33 +73,22 @@ def unit_changes_upload(request):
         rows, read_errors = unit_changes.unit_changes_file_read(upload.read()), []
     except unit_changes.UnitChangesError as error:
         rows, read_errors = [], error.errors
-    key = uuid.uuid4().hex
-    request.session[SESSION_PREFIX + key] = {
-        "year": period.year,
-        "rows": rows,
-        "read_errors": read_errors,
-        "filename": upload.name,
-    }
+    key = upload_keep(
+        request, KIND, year=period.year, rows=rows, errors=read_errors, filename=upload.name
+    )
     return redirect("unit_changes_preview", key=key)
-
-
-def _upload(request, key: str) -> dict:
-    data = request.session.get(SESSION_PREFIX + key)
-    if data is None:
-        raise Http404
-    return data
 
 
 @login_required
 @require_GET
 def unit_changes_preview(request, key: str):
     _require_manager(request)
-    data = _upload(request, key)
+    data = upload_get(request, KIND, key)
     period = period_get(actor=request.user, year=data["year"], perm="scoring.manage_unit_changes")
     check = (
         unit_changes.unit_changes_check(year=period.year, rows=data["rows"])
-        if not data["read_errors"]
-        else unit_changes.UnitChangesCheck(year=period.year, errors=data["read_errors"])
+        if not data["errors"]
+        else unit_changes.UnitChangesCheck(year=period.year, errors=data["errors"])
     )
     return render(
         request,
@@ -114,9 +102,9 @@ def unit_changes_preview(request, key: str):
 @require_POST
 def unit_changes_confirm(request, key: str):
     _require_manager(request)
-    data = _upload(request, key)
+    data = upload_get(request, KIND, key)
     period = period_get(actor=request.user, year=data["year"], perm="scoring.manage_unit_changes")
-    if data["read_errors"]:
+    if data["errors"]:
         messages.error(request, _("Tệp còn lỗi, chưa lưu gì. Hãy sửa tệp và tải lên lại."))
         return redirect("unit_changes_preview", key=key)
     try:
@@ -127,7 +115,7 @@ def unit_changes_confirm(request, key: str):
         for message in error.errors[:20]:
             messages.error(request, message)
         return redirect("unit_changes_preview", key=key)
-    del request.session[SESSION_PREFIX + key]
+    upload_forget(request, KIND, key)
     messages.success(request, summary.message())
     return redirect("year_units", year=period.year)
 
