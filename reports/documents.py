@@ -530,6 +530,15 @@ def scorecard_document(data: dict) -> Document:
             "r": result.rank_in_group or "",
             "n": result.group_size,
         }
+        comparison = data.get("comparison")
+        if comparison is not None and comparison.previous_index is not None:
+            subtitle += " — " + _("năm %(p)s: %(i)s, tăng/giảm %(d)s điểm %%") % {
+                "p": data["period"].year - 1,
+                "i": engine.vn_percent(comparison.previous_index),
+                "d": display(data["delta"], DELTA),
+            }
+        if comparison is not None and comparison.label:
+            subtitle += f" ({comparison.label})"
     return Document(
         title=_("Kết quả Chỉ số CCHC năm %(y)s: %(u)s")
         % {"y": data["period"].year, "u": unit.name},

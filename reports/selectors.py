@@ -302,7 +302,8 @@ def unit_lost_leaves(*, period: Period, unit: Unit) -> list[dict]:
 
 
 def unit_scorecard(*, period: Period, unit: Unit) -> dict:
-    """A unit's final result, its sub-index per field and the leaves that lost points."""
+    """A unit's final result, its comparison with the year before (through lineage), its
+    sub-index per field and the leaves that lost points."""
     result = Result.objects.filter(period=period, unit=unit, stage=Stage.FINAL).first()
     nodes = {n["code"]: n for n in _nodes(period)}
     fields = []
@@ -322,10 +323,13 @@ def unit_scorecard(*, period: Period, unit: Unit) -> dict:
             )
         order = {code: position for position, code in enumerate(nodes)}
         fields.sort(key=lambda f: order.get(f["code"], 0))
+    comparison = lineage.comparisons(period=period, unit_ids=[unit.id])[unit.id] if result else None
     return {
         "period": period,
         "unit": unit,
         "result": result,
+        "comparison": comparison,
+        "delta": engine.delta(result.index, comparison.previous_index) if result else None,
         "fields": fields,
         "lost": unit_lost_leaves(period=period, unit=unit),
     }

@@ -48,11 +48,6 @@ class Comparison:
     # year → the figure compared with, for each year looked back (previous year included)
     history: dict[int, engine.PastFigure] = field(default_factory=dict)
 
-    @property
-    def is_lineage(self) -> bool:
-        """Compared with other units than itself (or with nothing): worth saying on a page."""
-        return self.basis != engine.SAME
-
 
 def lineage_of_years(years) -> dict[tuple[int, int], engine.Lineage]:
     """The stored lineage of the given years, for the engine: {(year, unit id): Lineage}.

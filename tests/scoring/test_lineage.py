@@ -400,3 +400,15 @@ def test_comparisons_query_count_does_not_grow_with_units(db, django_assert_num_
     with django_assert_num_queries(3):
         compared = lineage.comparisons(period=period, unit_ids=ids, years_back=2)
     assert {c.previous_index for c in compared.values()} == {D("75.00")}
+
+
+def test_scorecard_states_the_comparison_with_the_year_before(province):
+    from reports.documents import scorecard_document
+
+    period, units = province["periods"][2024], province["units"]
+    card = scorecard_document(report_selectors.unit_scorecard(period=period, unit=units["R2"]))
+    assert "năm 2023: 58,00%, tăng/giảm +1,00 điểm % (so với Ban Dân tộc (cũ))" in card.subtitle
+    new = scorecard_document(report_selectors.unit_scorecard(period=period, unit=units["N"]))
+    assert new.subtitle.endswith("(đơn vị mới)") and "năm 2023" not in new.subtitle
+    same = scorecard_document(report_selectors.unit_scorecard(period=period, unit=units["K"]))
+    assert same.subtitle.endswith("năm 2023: 87,00%, tăng/giảm 0,00 điểm %")
