@@ -32,7 +32,7 @@ assessment_get = scoring_selectors.assessment_get
 def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
     """A leaf of a dossier the actor may appraise (assigned) or oversee; else 404."""
     assessment = (
-        Assessment.objects.select_related("period", "unit", "unit__group")
+        Assessment.objects.select_related("period", "unit", "group")
         .filter(pk=assessment_id)
         .first()
     )
@@ -130,9 +130,11 @@ def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
         assignments = Assignment.objects.filter(period=period, appraiser=actor)
     assignments = list(assignments.select_related("field", "unit", "unit__group", "appraiser"))
     unit_ids = {a.unit_id for a in assignments}
-    assessments = dict(
-        Assessment.objects.filter(period=period, unit_id__in=unit_ids).values_list("unit_id", "id")
-    )
+    assessments, group_of = {}, {}
+    for unit_id, assessment_id, group_id in Assessment.objects.filter(
+        period=period, unit_id__in=unit_ids
+    ).values_list("unit_id", "id", "group_id"):
+        assessments[unit_id], group_of[unit_id] = assessment_id, group_id
     by_field = _leaves_by_field(period)
     applicable = _applicable(period)
     scores: dict[tuple[int, int], tuple] = {}
@@ -151,7 +153,7 @@ def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
         assessment_id = assessments.get(a.unit_id)
         row = QueueRow(assignment=a, assessment_id=assessment_id, stage=stage)
         for leaf_id in by_field.get(a.field.code, []):
-            if (leaf_id, a.unit.group_id) not in applicable:
+            if (leaf_id, group_of.get(a.unit_id, a.unit.group_id)) not in applicable:
                 continue
             row.leaves += 1
             found = scores.get((assessment_id, leaf_id))
@@ -224,7 +226,7 @@ def field_rows(*, assessment: Assessment, field_code: str, stage: str) -> tuple[
         raise Http404
     maxima = dict(
         CriterionMax.objects.filter(
-            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+            criterion__period_id=assessment.period_id, group_id=assessment.group_id
         ).values_list("criterion_id", "max_score")
     )
     leaves = [
@@ -310,7 +312,7 @@ def round_overview(*, period: Period) -> list[UnitOverview]:
             round1_idx.get(a.id) if a.id in scored_in_round1 else None,
             *counts[a.id],
         )
-        for a in Assessment.objects.filter(period=period).select_related("unit", "unit__group")
+        for a in Assessment.objects.filter(period=period).select_related("unit", "group")
     ]
 
 
@@ -388,7 +390,7 @@ def agency_rows(*, actor, assessment: Assessment) -> dict:
     show_final = actor.has_perm("appraisal.view_final_results", assessment)
     maxima = dict(
         CriterionMax.objects.filter(
-            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+            criterion__period_id=assessment.period_id, group_id=assessment.group_id
         ).values_list("criterion_id", "max_score")
     )
     scores = defaultdict(dict)
@@ -483,7 +485,7 @@ def item_by_code_get(*, actor, assessment_id: int, criterion_code: str, stage: s
     if stage not in (Stage.ROUND1, Stage.FINAL):
         raise Http404
     assessment = (
-        Assessment.objects.select_related("period", "unit", "unit__group")
+        Assessment.objects.select_related("period", "unit", "group")
         .filter(pk=assessment_id)
         .first()
     )

@@ -53,7 +53,7 @@ def _lock_period(period: Period) -> Period:
 def _lock_assessment(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update()
-        .select_related("period", "unit", "unit__group")
+        .select_related("period", "unit", "group")
         .get(pk=assessment.pk)
     )
 

@@ -26,12 +26,11 @@ CREATE = [
 ]
 
 LEAVES = """
-SELECT a.id AS assessment_id, u.group_id AS group_id, c.kind AS kind, m.max_score AS max_score,
+SELECT a.id AS assessment_id, a.group_id AS group_id, c.kind AS kind, m.max_score AS max_score,
        COALESCE(ls.value, 0) AS value, c.parent_id AS crit_id, p.parent_id AS field_id
 FROM scoring_assessment a
-JOIN units_unit u ON u.id = a.unit_id
 JOIN scoring_criterion c ON c.period_id = a.period_id AND c.is_leaf
-JOIN scoring_criterionmax m ON m.criterion_id = c.id AND m.group_id = u.group_id
+JOIN scoring_criterionmax m ON m.criterion_id = c.id AND m.group_id = a.group_id
 LEFT JOIN scoring_criterion p ON p.id = c.parent_id
 LEFT JOIN scoring_leafscore ls
        ON ls.assessment_id = a.id AND ls.criterion_id = c.id AND ls.stage = %(stage)s

@@ -217,7 +217,9 @@ def _period(year: int, groups: list[Group]) -> Period:
         for g in groups
     )
     Assessment.objects.bulk_create(
-        Assessment(period=period, unit=u, late_dossier_percent=Decimal(u.id % 13))
+        Assessment(
+            period=period, unit=u, group_id=u.group_id, late_dossier_percent=Decimal(u.id % 13)
+        )
         for u in Unit.objects.all()
     )
     return period

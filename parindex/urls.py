@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("tieu-chi/", include("scoring.urls_criteria")),
+    path("don-vi/", include("scoring.urls_units")),
     path("tai-lieu/", include("evidence.urls")),
     path("bao-cao/", include("reports.urls")),
     path("tham-dinh/", include("appraisal.urls")),

@@ -212,18 +212,32 @@ def published_document(data: dict) -> Document:
             Column(_("Mã"), TEXT, 10),
             Column(_("Tên cơ quan, đơn vị"), TEXT, 40),
             *[Column(str(y), BAND) for y in years],
+            Column(_("Số năm liền cùng xếp loại"), INT, 12),
+            Column(_("Cơ sở so sánh"), TEXT, 30),
         ],
         sections=[
             Section(
                 g["group_name"],
                 [
-                    [u["unit_code"], u["unit_name"], *u["bands"]]
+                    [
+                        u["unit_code"],
+                        u["unit_name"],
+                        *u["bands"],
+                        u["same_band_years"] or None,
+                        u["previous_basis"],
+                    ]
                     for u in data["band_history"]
                     if u["group_code"] == g["group_code"]
                 ],
             )
             for g in data["groups"]
         ],
+        wide=True,
+        note=_(
+            "%(n)s đơn vị giữ nguyên xếp loại %(k)s năm liền. Đơn vị sắp xếp lại được so sánh "
+            "theo cơ sở ghi ở cột cuối."
+        )
+        % {"n": data["same_band_all_years"], "k": len(years)},
     )
     compare = Table(
         sheet="Bảng 5",
@@ -236,6 +250,7 @@ def published_document(data: dict) -> Document:
             Column(_("Chỉ số %(y)s") % {"y": year}, PERCENT),
             Column(_("Xếp loại %(y)s") % {"y": year}, BAND),
             Column(_("Tăng/giảm (điểm %)"), DELTA),
+            Column(_("Cơ sở so sánh"), TEXT, 30),
         ],
         sections=[
             Section(
@@ -249,6 +264,7 @@ def published_document(data: dict) -> Document:
                         D(u["index"]),
                         u["band"],
                         D(u["delta"]),
+                        u["previous_basis"],
                     ]
                     for u in g["units"]
                 ],
@@ -434,6 +450,7 @@ def flags_document(data: dict) -> Document:
             *[Column(str(y), BAND) for y in years],
             Column(_("Người đứng đầu không được đánh giá hoàn thành tốt nhiệm vụ"), TEXT, 22),
             Column(_("Hai năm liên tiếp Trung bình/Yếu"), TEXT, 18),
+            Column(_("Cơ sở so sánh"), TEXT, 24),
         ],
         sections=[
             Section(
@@ -446,6 +463,7 @@ def flags_document(data: dict) -> Document:
                         *f["bands"],
                         _("Có") if f["head_flag"] else "",
                         _("Có") if f["two_low"] else "",
+                        f["previous_basis"],
                     ]
                     for f in data["flags"]
                 ],
@@ -512,6 +530,15 @@ def scorecard_document(data: dict) -> Document:
             "r": result.rank_in_group or "",
             "n": result.group_size,
         }
+        comparison = data.get("comparison")
+        if comparison is not None and comparison.previous_index is not None:
+            subtitle += " — " + _("năm %(p)s: %(i)s, tăng/giảm %(d)s điểm %%") % {
+                "p": data["period"].year - 1,
+                "i": engine.vn_percent(comparison.previous_index),
+                "d": display(data["delta"], DELTA),
+            }
+        if comparison is not None and comparison.label:
+            subtitle += f" ({comparison.label})"
     return Document(
         title=_("Kết quả Chỉ số CCHC năm %(y)s: %(u)s")
         % {"y": data["period"].year, "u": unit.name},

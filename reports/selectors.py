@@ -14,12 +14,12 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from scoring import engine
+from scoring import engine, lineage
 from scoring import selectors as scoring_selectors
-from scoring.enums import AssessmentStatus, Stage
+from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
 from scoring.services import assessment_scores_compute
-from units.models import Unit
+from units.models import Group, Unit
 
 from .enums import ReportKind
 from .models import ImprovementPlan, IndexRun, ReportFile
@@ -74,18 +74,19 @@ def published_report(*, period: Period) -> dict:
     """Everything of the published report (Bảng 1–5 and the charts) for a year.
 
     The current year is `scoring.selectors.results_report` itself (same strings, same order);
-    the two years before come from their stored final Results, matched by unit and group code.
+    what each unit is compared with in the two years before — band history, the same band
+    several years running, the accountability flags — follows its lineage
+    (`scoring.lineage.comparisons`), with the basis stated. Group means of the years before
+    are those groups' own means in those (published) years.
     """
     results = scoring_selectors.results_report(period=period)
     year = period.year
     years = [year - 2, year - 1, year]
-    past = Result.objects.filter(period__year__in=years[:2], stage=Stage.FINAL).values_list(
-        "period__year", "unit__code", "group__code", "index", "band"
-    )
-    band_by_year_unit: dict[tuple[int, str], str] = {}
+    compared = {c.unit_code: c for c in lineage.comparisons(period=period, years_back=2).values()}
     indexes_by_year_group: dict[tuple[int, str], list] = defaultdict(list)
-    for past_year, unit_code, group_code, index, band in past:
-        band_by_year_unit[(past_year, unit_code)] = band
+    for past_year, group_code, index in Result.objects.filter(
+        period__year=years[0], period__phase=Phase.PUBLISHED, stage=Stage.FINAL
+    ).values_list("period__year", "group__code", "index"):
         indexes_by_year_group[(past_year, group_code)].append(index)
 
     groups = []
@@ -113,16 +114,16 @@ def published_report(*, period: Period) -> dict:
 
     band_history, flags = [], []
     for unit in results["units"]:
-        bands = [
-            band_by_year_unit.get((years[0], unit["unit_code"])),
-            unit["previous_band"],
-            unit["band"],
-        ]
-        band_history.append({**unit, "bands": bands})
+        comparison = compared.get(unit["unit_code"])
+        before = comparison.history.get(years[0]) if comparison else None
+        bands = [before.band if before else None, unit["previous_band"], unit["band"]]
+        steady = engine.same_band_years(bands)
+        entry = {**unit, "bands": bands, "same_band_years": steady}
+        band_history.append(entry)
         head_flag = engine.head_cannot_be_rated_excellent(unit["band"])
         two_low = engine.two_consecutive_low(dict(zip(years, bands, strict=True)), year)
         if head_flag or two_low:
-            flags.append({**unit, "head_flag": head_flag, "two_low": two_low, "bands": bands})
+            flags.append({**entry, "head_flag": head_flag, "two_low": two_low})
     return {
         "period": period,
         "year": year,
@@ -133,6 +134,7 @@ def published_report(*, period: Period) -> dict:
         "overall_means": overall_means,
         "overall_change": engine.delta(overall_means[2], overall_means[1]),
         "band_history": band_history,
+        "same_band_all_years": sum(1 for u in band_history if u["same_band_years"] == len(years)),
         "flags": flags,
     }
 
@@ -197,7 +199,7 @@ def _leaf_rows(*, period: Period, stage: str = Stage.FINAL, unit: Unit | None = 
         exempt[a].add(c)
     rows = []
     for assessment in assessments:
-        group_id = assessment.unit.group_id
+        group_id = assessment.group_id
         exempt_ids = exempt.get(assessment.id, set())
         for leaf in leaves:
             if group_id not in leaf.maxima:
@@ -300,7 +302,8 @@ def unit_lost_leaves(*, period: Period, unit: Unit) -> list[dict]:
 
 
 def unit_scorecard(*, period: Period, unit: Unit) -> dict:
-    """A unit's final result, its sub-index per field and the leaves that lost points."""
+    """A unit's final result, its comparison with the year before (through lineage), its
+    sub-index per field and the leaves that lost points."""
     result = Result.objects.filter(period=period, unit=unit, stage=Stage.FINAL).first()
     nodes = {n["code"]: n for n in _nodes(period)}
     fields = []
@@ -320,10 +323,13 @@ def unit_scorecard(*, period: Period, unit: Unit) -> dict:
             )
         order = {code: position for position, code in enumerate(nodes)}
         fields.sort(key=lambda f: order.get(f["code"], 0))
+    comparison = lineage.comparisons(period=period, unit_ids=[unit.id])[unit.id] if result else None
     return {
         "period": period,
         "unit": unit,
         "result": result,
+        "comparison": comparison,
+        "delta": engine.delta(result.index, comparison.previous_index) if result else None,
         "fields": fields,
         "lost": unit_lost_leaves(period=period, unit=unit),
     }
@@ -348,9 +354,8 @@ def self_vs_appraised(*, period: Period) -> dict:
             c.unit_id: (c.score.index, c.band)
             for c in assessment_scores_compute(period=period, stage=Stage.FINAL)
         }
-    units = {
-        u.id: u for u in Unit.objects.filter(id__in=self_scores.keys()).select_related("group")
-    }
+    units = {u.id: u for u in Unit.objects.filter(id__in=self_scores.keys())}
+    group_names = dict(Group.objects.values_list("id", "name"))
     rows = []
     for unit_id, computation in self_scores.items():
         unit = units[unit_id]
@@ -360,7 +365,7 @@ def self_vs_appraised(*, period: Period) -> dict:
             {
                 "unit_code": unit.code,
                 "unit_name": unit.name,
-                "group_name": unit.group.name,
+                "group_name": group_names[computation.group_id],
                 "self_index": computation.score.index,
                 "self_band": computation.band if computation.score.index is not None else None,
                 "final_index": final_index,

@@ -397,7 +397,7 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
     written = 0
     for assessment in assessments:
         for leaf in leaves:
-            maximum = leaf.maxima.get(assessment.unit.group_id)
+            maximum = leaf.maxima.get(assessment.group_id)
             if maximum is None:
                 continue
             inputs = {"sipas": f"{assessment.sipas:.2f}"}

@@ -41,8 +41,8 @@ ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 def assessments_visible_to(actor):
     """Assessments `actor` may see: scoring.view_assessment (own unit | province | appraiser)."""
-    queryset = Assessment.objects.select_related("period", "unit", "unit__group").order_by(
-        "-period__year", "unit__group__order", "unit__order", "unit__code"
+    queryset = Assessment.objects.select_related("period", "unit", "group").order_by(
+        "-period__year", "group__order", "unit__order", "unit__code"
     )
     if is_province_staff(actor) or is_appraiser(actor):
         return queryset
@@ -126,7 +126,7 @@ class PeriodCriteriaView(generics.ListAPIView):
 class AssessmentFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="period__year")
     unit = django_filters.CharFilter(field_name="unit__code", label="Mã đơn vị")
-    group = django_filters.CharFilter(field_name="unit__group__code", label="Mã khối")
+    group = django_filters.CharFilter(field_name="group__code", label="Mã khối")
     status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices)
 
     class Meta:

@@ -21,7 +21,7 @@ from .selectors import LeafSpec
 def score_sums(
     *, leaves: list[LeafSpec], assessments: list, stage: str
 ) -> dict[int, engine.ScoreSums]:
-    """ScoreSums of every given assessment (objects with id and unit.group_id)."""
+    """ScoreSums of every given assessment (objects with id and group_id)."""
     by_parent: dict[int | None, tuple[str, ...]] = {}
     group_base: dict[int, engine.ScoreSums] = defaultdict(engine.ScoreSums)
     for leaf in leaves:
@@ -34,7 +34,7 @@ def score_sums(
     ids = [a.id for a in assessments]
     sums: dict[int, engine.ScoreSums] = {}
     for assessment in assessments:
-        base = group_base.get(assessment.unit.group_id, engine.ScoreSums())
+        base = group_base.get(assessment.group_id, engine.ScoreSums())
         sums[assessment.id] = engine.ScoreSums(
             standard=base.standard,
             node_standard=dict(base.node_standard),
@@ -48,11 +48,11 @@ def score_sums(
     excluded: dict[int, frozenset[int]] = {
         group_id: all_leaves
         - frozenset(leaf.criterion_id for leaf in leaves if group_id in leaf.maxima)
-        for group_id in {a.unit.group_id for a in assessments}
+        for group_id in {a.group_id for a in assessments}
     }
     by_pattern: dict[frozenset[int], list[int]] = defaultdict(list)
     for assessment in assessments:
-        by_pattern[excluded[assessment.unit.group_id]].append(assessment.id)
+        by_pattern[excluded[assessment.group_id]].append(assessment.id)
     for not_applicable, assessment_ids in by_pattern.items():
         scores = LeafScore.objects.filter(
             assessment_id__in=assessment_ids, stage=stage, value__isnull=False
@@ -74,7 +74,7 @@ def score_sums(
     ).values_list("assessment_id", "criterion_id"):
         exempt[assessment_id].add(criterion_id)
     if exempt:
-        group_of = {a.id: a.unit.group_id for a in assessments}
+        group_of = {a.id: a.group_id for a in assessments}
         affected: dict[int, list[LeafSpec]] = {}
         for assessment_id, node_ids in exempt.items():
             group_id = group_of[assessment_id]

@@ -1,10 +1,19 @@
 """The deterministic demo province: a fictional “tỉnh Hòa Bình Xanh” with four groups, 44
-units, a realistic criteria set, three published years (2022–2024) and a current year (2025)
-in self-assessment, plus one demo login per role.
+units a year, a realistic criteria set, three published years (2023–2025) and a current year
+(2026) in self-assessment, plus one demo login per role.
+
+The 2025 reorganisation (PAR-INDEX.md §6) is in the data: 2023 and 2024 hold the units
+before it (Sở Nông nghiệp và PTNT, Sở Tài nguyên và Môi trường, Ban Dân tộc, UBND xã Tân Lập,
+UBND xã Hòa An), 2025 and 2026 the units after it (Sở Nông nghiệp và Môi trường — compared
+with the mean of its two predecessors —, Sở Dân tộc và Tôn giáo — with Ban Dân tộc —, UBND
+xã Tân Hòa — with UBND xã Tân Lập — and a new Trung tâm Phục vụ hành chính công with no
+comparison), recorded through `import_unit_changes`' service; every year's dossiers are made
+by the set-up of the year (scoring.unit_changes), as the secretariat would.
 
 Everything comes from `random.Random(SEED)`: two loads into empty databases give the same
 scores and results. The only time-dependent data are the current year's dates, which are
-placed around the moment of loading so that the demo's deadlines are always in the future.
+placed around the moment of loading so that the demo's deadlines are always in the future,
+each on a working day (`on_working_day`).
 
 Use `demo_load()` (or `python manage.py load_demo`); `demo_is_loaded()` tells whether the
 database already holds units.
@@ -38,11 +47,13 @@ from .models import (
     PeriodGroup,
 )
 from .services import results_compute, results_seal
+from .unit_changes import unit_changes_import, year_setup_apply
 
 SEED = 2025
 DEMO_PASSWORD = "demo12345"
-PAST_YEARS = (2022, 2023, 2024)
-CURRENT_YEAR = 2025
+PAST_YEARS = (2023, 2024, 2025)
+CURRENT_YEAR = 2026
+REORGANISATION_YEAR = 2025
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE = "tỉnh Hòa Bình Xanh"
 
@@ -66,11 +77,14 @@ UNITS = {
         ("SO-TC", "Sở Tài chính", "Sở Tài chính"),
         ("SO-XD", "Sở Xây dựng", "Sở Xây dựng"),
         ("SO-CT", "Sở Công Thương", "Sở Công Thương"),
+        ("SO-NNPTNT", "Sở Nông nghiệp và PTNT", "Sở NN&PTNT"),
+        ("SO-TNMT", "Sở Tài nguyên và Môi trường", "Sở TN&MT"),
         ("SO-NNMT", "Sở Nông nghiệp và Môi trường", "Sở NN&MT"),
         ("SO-KHCN", "Sở Khoa học và Công nghệ", "Sở KH&CN"),
         ("SO-GDDT", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT"),
         ("SO-YT", "Sở Y tế", "Sở Y tế"),
         ("SO-VHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL"),
+        ("SO-BDT", "Ban Dân tộc tỉnh", "Ban Dân tộc"),
         ("SO-DTTG", "Sở Dân tộc và Tôn giáo", "Sở DT&TG"),
         ("SO-NGV", "Sở Ngoại vụ", "Sở Ngoại vụ"),
         ("SO-VP", "Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh"),
@@ -103,6 +117,7 @@ UNITS = {
         ("SN-BPTTH", "Báo và Phát thanh, Truyền hình tỉnh", "Báo và PT-TH"),
         ("SN-XTDT", "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh", "TT Xúc tiến"),
         ("SN-VPDKDD", "Văn phòng Đăng ký đất đai tỉnh", "VP Đăng ký đất đai"),
+        ("SN-TTPVHCC", "Trung tâm Phục vụ hành chính công tỉnh", "TT Phục vụ HCC"),
     ],
     XA: [
         ("XA-001", "UBND phường Hòa Bình", "Phường Hòa Bình"),
@@ -119,13 +134,25 @@ UNITS = {
         ("XA-012", "UBND xã Lạc Sơn", "Xã Lạc Sơn"),
         ("XA-013", "UBND xã Mường Chiềng", "Xã Mường Chiềng"),
         ("XA-014", "UBND xã Kim Bôi Xanh", "Xã Kim Bôi Xanh"),
+        ("XA-015", "UBND xã Tân Hòa", "Xã Tân Hòa"),
     ],
 }
+# The 2025 reorganisation: rows of an `import_unit_changes` file for 2025 (successor, its
+# group, predecessors, basis). The predecessors' last year is 2024; the successors' first 2025.
+REORGANISATION = [
+    ("SO-NNMT", SO, ("SO-NNPTNT", "SO-TNMT"), "mean"),  # merger, compared with the mean
+    ("SO-DTTG", SO, ("SO-BDT",), "SO-BDT"),  # a rename (with new duties)
+    ("XA-015", XA, ("XA-006", "XA-007"), "XA-006"),  # two communes, compared with the larger
+    ("SN-TTPVHCC", SN, (), "none"),  # a new unit: no comparison
+]
+UNTIL_2024 = {p for _s, _g, predecessors, _b in REORGANISATION for p in predecessors}
+FROM_2025 = {successor for successor, _g, _p, _b in REORGANISATION}
 
 # Scripted stories the demo must show (PAR-INDEX.md §3), on top of the random spread.
-WEAK_UNITS = {"XA-013": "0.50", "ND-THADS": "0.62"}  # low two years in a row
-TWINS = {2024: ("SO-XD", "SO-CT"), 2023: ("XA-003", "XA-004")}  # (copy, source): a tie
-LATE_DOSSIERS = {2024: {"XA-007": 88}, 2023: {"ND-HQ": 89}}  # on-time % → late ≥ 10%
+# Low two years in a row; Tân Hòa is low in 2025 after Tân Lập, its basis, in 2024.
+WEAK_UNITS = {"XA-013": "0.50", "ND-THADS": "0.62", "XA-006": "0.66", "XA-015": "0.65"}
+TWINS = {2025: ("SO-XD", "SO-CT"), 2024: ("XA-003", "XA-004")}  # (copy, source): a tie
+LATE_DOSSIERS = {2025: {"XA-008": 88}, 2024: {"ND-HQ": 89}}  # on-time % → late ≥ 10%
 EXEMPTIONS = [
     # unit, node, reason
     (
@@ -902,8 +929,8 @@ CRITERIA: list[Node] = [
 # A few maxima vary between years (points move between leaves of the same field, so every
 # group still totals 100): (from code, to code, points).
 YEAR_VARIATIONS = {
-    2022: [("7.2.1", "7.1.1", "0.5"), ("9.1.4", "9.1.1", "0.5")],
-    2023: [("7.2.1", "7.1.1", "0.5")],
+    2023: [("7.2.1", "7.1.1", "0.5"), ("9.1.4", "9.1.1", "0.5")],
+    2024: [("7.2.1", "7.1.1", "0.5")],
 }
 
 # --- summary -------------------------------------------------------------------------------
@@ -963,7 +990,7 @@ DEMO_USERS = [
         "SO-NV",
         CURRENT_YEAR,
         ["1", "4", "5", "9"],
-        "Tổ giúp việc 2025 (Sở Nội vụ; lĩnh vực 1, 4, 5, 9)",
+        f"Tổ giúp việc {CURRENT_YEAR} (Sở Nội vụ; lĩnh vực 1, 4, 5, 9)",
     ),
     (
         "thamdinh2",
@@ -972,7 +999,7 @@ DEMO_USERS = [
         "SO-TP",
         CURRENT_YEAR,
         ["2", "3", "8"],
-        "Tổ giúp việc 2025 (Sở Tư pháp; lĩnh vực 2, 3, 8)",
+        f"Tổ giúp việc {CURRENT_YEAR} (Sở Tư pháp; lĩnh vực 2, 3, 8)",
     ),
     (
         "thamdinh3",
@@ -981,18 +1008,18 @@ DEMO_USERS = [
         "SO-KHCN",
         CURRENT_YEAR,
         ["6", "7"],
-        "Tổ giúp việc 2025 (Sở KH&CN; lĩnh vực 6, 7)",
+        f"Tổ giúp việc {CURRENT_YEAR} (Sở KH&CN; lĩnh vực 6, 7)",
     ),
     ("thuky", "Bùi Thị Hồng", RoleKind.SECRETARIAT, "SO-NV", None, [], "Bộ phận thư ký, Sở Nội vụ"),
     ("hoidong", "Đỗ Văn Thành", RoleKind.COUNCIL, None, None, [], "Thành viên Hội đồng thẩm định"),
     ("lanhdao", "Ngô Quang Vinh", RoleKind.LEADERSHIP, None, None, [], "Phó Chủ tịch UBND tỉnh"),
 ]
-# Heads of the units that have already submitted their 2025 dossier.
-SUBMITTED_2025 = ["SO-NV", "SO-TC", "ND-KBNN", "XA-002"]
+# Heads of the units that have already submitted their current year's dossier.
+SUBMITTED_CURRENT = ["SO-NV", "SO-TC", "ND-KBNN", "XA-002"]
 DECISIONS = {
-    2022: ("152/QĐ-UBND", dt.date(2023, 1, 20)),
     2023: ("168/QĐ-UBND", dt.date(2024, 1, 19)),
     2024: ("175/QĐ-UBND", dt.date(2025, 1, 21)),
+    2025: ("181/QĐ-UBND", dt.date(2026, 1, 20)),
 }
 SIGNER = "Nguyễn Minh Khang, Chủ tịch UBND tỉnh"
 
@@ -1145,7 +1172,8 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
                 short_name=short,
                 group=group_by_code[g],
                 order=i,
-                active_from_year=2015,
+                active_from_year=REORGANISATION_YEAR if code in FROM_2025 else 2015,
+                active_to_year=REORGANISATION_YEAR - 1 if code in UNTIL_2024 else None,
             )
             for g in GROUP_CODES
             for i, (code, name, short) in enumerate(UNITS[g], 1)
@@ -1177,12 +1205,15 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
         nodes = _tree(year)
         _check_totals(nodes, year)
         criteria = _criteria_create(period, nodes, group_by_code, bonus_caps)
+        _year_units_set_up(period)
+        Period.objects.filter(pk=period.pk).update(phase=Phase.COUNCIL)
+        period.refresh_from_db()
         summary.leaves = sum(1 for n in nodes if n.is_leaf and n.kind == NodeKind.SCORED)
         stages = (
             [Stage.SELF, Stage.ROUND1, Stage.FINAL] if year == PAST_YEARS[-1] else [Stage.FINAL]
         )
         summary.scores += _past_year_scores(
-            period, year, nodes, criteria, units, base_quality, stages, rng
+            period, year, nodes, criteria, base_quality, stages, rng
         )
         for stage in stages:
             summary.results_hashes[year] = results_compute(period=period, stage=stage)
@@ -1192,15 +1223,77 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
         period.published_at = dt.datetime.combine(decision_date, dt.time(15, 0), tzinfo=TZ)
         period.save(update_fields=["phase", "published_at"])
 
-    summary.scores += _current_year_create(
-        now, units, group_by_code, bonus_caps, heads, base_quality, rng
-    )
+    summary.scores += _current_year_create(now, group_by_code, bonus_caps, heads, base_quality, rng)
     _current_year_assignments()
     return summary
 
 
+def on_working_day(day: dt.date) -> dt.date:
+    """`day` if it is a working day, else the next one.
+
+    Saturdays and Sundays only, for now: the province's working-day calendar (public
+    holidays, days off and make-up days) is meant to answer here.
+    """
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
+    """A year's dates from the portal's opening and the self-assessment deadline: each on a
+    working day and after the one before, with the gaps of the 2019 cycle."""
+
+    def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
+
+    def after(day: dt.date, days: int) -> dt.date:
+        return on_working_day(day + dt.timedelta(days=days))
+
+    opens, deadline = on_working_day(opens), on_working_day(deadline)
+    round1_start = after(deadline, 2)
+    round1_end = after(round1_start, 7)
+    supplement_start = after(round1_end, 2)
+    supplement_end = after(supplement_start, 3)
+    round2_start = after(supplement_end, 1)
+    round2_end = after(round2_start, 7)
+    return {
+        "self_assessment_opens": at(opens, 8),
+        "self_assessment_deadline": at(deadline, 23, 59),
+        "round1_start": at(round1_start, 8),
+        "round1_end": at(round1_end, 17),
+        "supplement_start": at(supplement_start, 8),
+        "supplement_end": at(supplement_end, 23, 59),
+        "round2_start": at(round2_start, 8),
+        "round2_end": at(round2_end, 17),
+        "council_date": at(after(round2_end, 8), 14),
+    }
+
+
+def _year_units_set_up(period: Period) -> None:
+    """The year's dossiers as the secretariat makes them: the year's unit changes (the 2025
+    reorganisation, through the import's service), then the set-up of the year."""
+    if period.year == REORGANISATION_YEAR:
+        unit_changes_import(
+            actor=None,
+            year=period.year,
+            rows=[
+                {
+                    "line": line,
+                    "successor_code": successor,
+                    "successor_name": "",
+                    "group_code": group,
+                    "predecessor_codes": ";".join(predecessors),
+                    "basis": basis,
+                }
+                for line, (successor, group, predecessors, basis) in enumerate(REORGANISATION, 2)
+            ],
+            source="demo",
+        )
+    year_setup_apply(actor=None, period=period)
+
+
 def _current_year_assignments() -> None:
-    """The 2025 team's assignments: each field of every unit to the member expert in it.
+    """The current year's team's assignments: each field of every unit to the member expert in it.
 
     Seeded rows (no e-mails): the secretariat's bulk assignment page does the same in use.
     """
@@ -1230,12 +1323,12 @@ def _current_year_assignments() -> None:
 
 
 def _user_specs() -> list[tuple]:
-    """DEMO_USERS plus one head for each unit that has already submitted its 2025 dossier."""
+    """DEMO_USERS plus one head for each unit that has already submitted its current dossier."""
     names = {code: (name, short) for units in UNITS.values() for code, name, short in units}
     specs = list(DEMO_USERS)
     taken = {spec[3] for spec in DEMO_USERS if spec[2] == RoleKind.AGENCY_HEAD}
     number = 3
-    for code in SUBMITTED_2025:
+    for code in SUBMITTED_CURRENT:
         if code in taken:
             continue
         name, short = names[code]
@@ -1247,7 +1340,7 @@ def _user_specs() -> list[tuple]:
                 code,
                 None,
                 [],
-                f"Thủ trưởng {name} (đã nộp hồ sơ 2025)",
+                f"Thủ trưởng {name} (đã nộp hồ sơ {CURRENT_YEAR})",
             )
         )
         number += 1
@@ -1301,16 +1394,8 @@ def _period_create_past(year: int) -> Period:
     return Period.objects.create(
         year=year,
         name=f"Chỉ số CCHC năm {year}",
-        phase=Phase.COUNCIL,
-        self_assessment_opens=_local(year, 11, 20, 8),
-        self_assessment_deadline=_local(year, 12, 15, 23, 59),
-        round1_start=_local(year, 12, 17, 8),
-        round1_end=_local(year, 12, 24, 17),
-        supplement_start=_local(year, 12, 26, 8),
-        supplement_end=_local(year, 12, 29, 23, 59),
-        round2_start=_local(year, 12, 30, 8),
-        round2_end=_local(year + 1, 1, 6, 17),
-        council_date=_local(year + 1, 1, 14, 14),
+        phase=Phase.SETUP,
+        **_schedule(dt.date(year, 11, 20), dt.date(year, 12, 15)),
         decision_number=decision_number,
         decision_date=decision_date,
         decision_signer=SIGNER,
@@ -1369,20 +1454,14 @@ def _criteria_create(period: Period, nodes: list[Node], group_by_code, bonus_cap
 STAGE_LIFT = {Stage.SELF: 0.07, Stage.ROUND1: 0.02, Stage.FINAL: 0.0}
 
 
-def _past_year_scores(period, year, nodes, criteria, units, base_quality, stages, rng) -> int:
+def _past_year_scores(period, year, nodes, criteria, base_quality, stages, rng) -> int:
     scorer = _Scorer(rng)
     leaves = [n for n in nodes if n.is_leaf]
-    assessments = Assessment.objects.bulk_create(
-        [
-            Assessment(
-                period=period,
-                unit=u,
-                status=AssessmentStatus.SUBMITTED,
-                submitted_at=_local(year, 12, rng.randint(10, 15), rng.randint(8, 17)),
-            )
-            for u in units
-        ]
-    )
+    assessments = list(Assessment.objects.filter(period=period).select_related("unit", "group"))
+    for assessment in assessments:
+        assessment.status = AssessmentStatus.SUBMITTED
+        assessment.submitted_at = _local(year, 12, rng.randint(10, 15), rng.randint(8, 17))
+    units = [a.unit for a in assessments]
     by_unit = {a.unit.code: a for a in assessments}
     exemptions = {(unit, node) for unit, node, _ in EXEMPTIONS}
     reasons = {(unit, node): reason for unit, node, reason in EXEMPTIONS}
@@ -1391,7 +1470,7 @@ def _past_year_scores(period, year, nodes, criteria, units, base_quality, stages
     twin_copy = dict([TWINS[year]]) if year in TWINS else {}
     for unit in units:
         assessment = by_unit[unit.code]
-        group_code = unit.group.code
+        group_code = assessment.group.code
         quality = _clamp(base_quality[unit.code] + rng.uniform(-0.06, 0.06), 0.3, 0.99)
         if unit.code in WEAK_UNITS:
             quality = base_quality[unit.code] + rng.uniform(-0.02, 0.02)
@@ -1440,7 +1519,9 @@ def _past_year_scores(period, year, nodes, criteria, units, base_quality, stages
         by_unit[copy].sipas = by_unit[source].sipas
     for unit in units:
         scores.extend(per_unit[unit.code])
-    Assessment.objects.bulk_update(assessments, ["late_dossier_percent", "sipas"])
+    Assessment.objects.bulk_update(
+        assessments, ["status", "submitted_at", "late_dossier_percent", "sipas"]
+    )
     LeafScore.objects.bulk_create(scores, batch_size=2000)
     Exemption.objects.bulk_create(
         [
@@ -1457,43 +1538,33 @@ def _past_year_scores(period, year, nodes, criteria, units, base_quality, stages
     return len(scores)
 
 
-def _current_year_create(now, units, group_by_code, bonus_caps, heads, base_quality, rng) -> int:
-    """2025 in self-assessment: some drafts partly or fully scored, a few submitted."""
+def _current_year_create(now, group_by_code, bonus_caps, heads, base_quality, rng) -> int:
+    """The current year in self-assessment: some drafts partly or fully scored, a few
+    submitted; its dates around `now`, on working days."""
     today = timezone.localtime(now, TZ).date()
-
-    def day(offset: int, hour: int, minute: int = 0) -> dt.datetime:
-        return dt.datetime.combine(
-            today + dt.timedelta(days=offset), dt.time(hour, minute), tzinfo=TZ
-        )
-
     period = Period.objects.create(
         year=CURRENT_YEAR,
         name=f"Chỉ số CCHC năm {CURRENT_YEAR}",
-        phase=Phase.SELF_ASSESSMENT,
-        self_assessment_opens=day(-21, 8),
-        self_assessment_deadline=day(14, 23, 59),
-        round1_start=day(16, 8),
-        round1_end=day(23, 17),
-        supplement_start=day(25, 8),
-        supplement_end=day(28, 23, 59),
-        round2_start=day(29, 8),
-        round2_end=day(36, 17),
-        council_date=day(44, 14),
+        phase=Phase.SETUP,
+        **_schedule(today - dt.timedelta(days=21), today + dt.timedelta(days=14)),
     )
     nodes = _tree(CURRENT_YEAR)
     _check_totals(nodes, CURRENT_YEAR)
     criteria = _criteria_create(period, nodes, group_by_code, bonus_caps)
+    _year_units_set_up(period)
+    Period.objects.filter(pk=period.pk).update(phase=Phase.SELF_ASSESSMENT)
     leaves = [n for n in nodes if n.is_leaf]
     scorer = _Scorer(rng)
-    assessments = Assessment.objects.bulk_create([Assessment(period=period, unit=u) for u in units])
+    assessments = list(Assessment.objects.filter(period=period).select_related("unit", "group"))
+    units = [a.unit for a in assessments]
     # What never applied to a unit is not self-scored (the exemption is decided on appraisal).
     known_exempt = defaultdict(set)
     for unit_code, node_code, _ in EXEMPTIONS:
         known_exempt[unit_code].add(node_code)
     scores = []
     for assessment, unit in zip(assessments, units, strict=True):
-        group_code = unit.group.code
-        submitted = unit.code in SUBMITTED_2025
+        group_code = assessment.group.code
+        submitted = unit.code in SUBMITTED_CURRENT
         if submitted:
             share = 1.0
             assessment.status = AssessmentStatus.SUBMITTED

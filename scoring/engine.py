@@ -439,6 +439,99 @@ def two_consecutive_low(bands_by_year: Mapping[int, str | None], year: int) -> b
     return bands_by_year.get(year) in low and bands_by_year.get(year - 1) in low
 
 
+def same_band_years(bands: Sequence[str | None]) -> int:
+    """Years running, up to the last of `bands` (oldest first), with the same band (0: none)."""
+    count = 0
+    for band in reversed(bands):
+        if band is None or (count and band != bands[-1]):
+            break
+        count += 1
+    return count
+
+
+# --- lineage: a unit's figures in the years before a reorganisation -------------------------
+
+# What a unit's year-over-year figures are compared with (units.enums.LineageBasis, plus SAME).
+SAME, PREDECESSOR, MEAN, NONE = "same", "predecessor", "mean", "none"
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """How a unit of a year continues units of the year before (units.UnitChange, passed in).
+
+    `basis` is PREDECESSOR (compare with `basis_unit`), MEAN (the mean of the predecessors'
+    indexes) or NONE (a new unit: no comparison).
+    """
+
+    basis: str
+    predecessors: tuple[Hashable, ...] = ()
+    basis_unit: Hashable | None = None
+
+
+class PastFigure(NamedTuple):
+    index: Decimal | None
+    band: str | None
+
+
+NO_FIGURE = PastFigure(None, None)
+
+
+def comparison_basis(
+    unit: Hashable, year: int, lineage: Mapping[tuple[int, Hashable], Lineage]
+) -> tuple[str, tuple[Hashable, ...]]:
+    """The basis of `unit` of `year` against `year − 1` and the units it is compared with.
+
+    No lineage entry, or the unit as its own sole predecessor (a group change, a new name
+    under the same code): SAME, the unit itself.
+    """
+    change = lineage.get((year, unit))
+    if change is None or (change.basis != NONE and change.predecessors == (unit,)):
+        return SAME, (unit,)
+    if change.basis == NONE:
+        return NONE, ()
+    if change.basis == PREDECESSOR:
+        return PREDECESSOR, (change.basis_unit,)
+    return MEAN, tuple(change.predecessors)
+
+
+def past_figure(
+    unit: Hashable,
+    year: int,
+    past_year: int,
+    *,
+    lineage: Mapping[tuple[int, Hashable], Lineage],
+    figures: Mapping[tuple[int, Hashable], PastFigure],
+    thresholds: Mapping[int, BandThresholds],
+) -> PastFigure:
+    """What `unit` of `year` is compared with in `past_year` (< year), following lineage.
+
+    `figures` are the stored results {(year, unit): PastFigure}; `thresholds` the band
+    thresholds per year. SAME and PREDECESSOR take the unit's figure (its band as published,
+    downgrade included); MEAN the mean of the predecessors' known indexes (`mean`, rounded by
+    `q2`) with the band of that mean under `past_year`'s thresholds (no downgrade: that rule
+    is about a unit's own late dossiers); NONE has no figure. Further back, each unit is
+    followed through its own lineage of the year before, the same way.
+    """
+    basis, sources = comparison_basis(unit, year, lineage)
+    if basis == NONE:
+        return NO_FIGURE
+    step = year - 1
+    found = [
+        figures.get((step, source), NO_FIGURE)
+        if step == past_year
+        else past_figure(
+            source, step, past_year, lineage=lineage, figures=figures, thresholds=thresholds
+        )
+        for source in sources
+    ]
+    if basis != MEAN:
+        return found[0]
+    index = mean(figure.index for figure in found)
+    if index is None:
+        return NO_FIGURE
+    return PastFigure(index, band_for(index, thresholds.get(past_year, BandThresholds())))
+
+
 def head_cannot_be_rated_excellent(band: str | None) -> bool:
     """A head cannot be rated “hoàn thành tốt nhiệm vụ” if the unit is Trung bình or below."""
     return band in {TRUNG_BINH, YEU}

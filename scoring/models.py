@@ -159,6 +159,11 @@ class Assessment(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="assessments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
+    # The unit's group in this year: groups change between years (units.UnitChange), and a
+    # year's maxima, bonus cap and ranking are those of this group.
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="+", verbose_name=_("khối trong năm")
+    )
     status = models.CharField(
         _("trạng thái"),
         max_length=12,
@@ -176,13 +181,19 @@ class Assessment(models.Model):
     sipas = models.DecimalField(_("chỉ số hài lòng (SIPAS, %)"), null=True, blank=True, **SCORE)
 
     class Meta:
-        ordering = ["period", "unit__group__order", "unit__order", "unit__code"]
+        ordering = ["period", "group__order", "unit__order", "unit__code"]
         verbose_name = _("hồ sơ đánh giá")
         verbose_name_plural = _("hồ sơ đánh giá")
         constraints = [models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique")]
 
     def __str__(self):
         return f"{self.unit} — {self.period.year}"
+
+    def save(self, *args, **kwargs):
+        # Without an explicit group, the unit's current one (a year's set-up sets it).
+        if self.group_id is None and self.unit_id is not None:
+            self.group_id = self.unit.group_id
+        super().save(*args, **kwargs)
 
 
 class LeafScore(models.Model):

@@ -17,7 +17,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -108,12 +108,12 @@ def _line_error(line: int, message: str) -> str:
     return _("Dòng %(line)d: %(message)s") % {"line": line, "message": message}
 
 
-def _header_columns(cells: list[str], line: int) -> list[str]:
+def _header_columns(cells: list[str], line: int, header: Sequence[str]) -> list[str]:
     """The column names of a header row; raises when a column is missing or unknown."""
     columns = [str(c or "").strip().lstrip("\ufeff").strip().lower() for c in cells]
     named = [c for c in columns if c]
-    missing = [h for h in HEADER if h not in named]
-    unknown = [c for c in named if c not in HEADER]
+    missing = [h for h in header if h not in named]
+    unknown = [c for c in named if c not in header]
     repeated = sorted({c for c in named if named.count(c) > 1})
     if missing or unknown or repeated:
         details = []
@@ -128,14 +128,14 @@ def _header_columns(cells: list[str], line: int) -> list[str]:
                 _line_error(
                     line,
                     _("dòng tiêu đề phải là “%(header)s” (%(details)s).")
-                    % {"header": ",".join(HEADER), "details": "; ".join(details)},
+                    % {"header": ",".join(header), "details": "; ".join(details)},
                 )
             ]
         )
     return columns
 
 
-def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> list[dict]:
+def _rows_from_table(table: Iterable[tuple[int, list[str]]], header: Sequence[str]) -> list[dict]:
     """Rows (line, cells) → dicts keyed by column, with a `line` key; blank rows skipped."""
     columns: list[str] | None = None
     rows = []
@@ -143,7 +143,7 @@ def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> list[dict]:
         if not any(str(c or "").strip() for c in cells):
             continue
         if columns is None:
-            columns = _header_columns(cells, line)
+            columns = _header_columns(cells, line, header)
             continue
         row = {"line": line}
         for position, column in enumerate(columns):
@@ -156,7 +156,7 @@ def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> list[dict]:
     return rows
 
 
-def _read_csv(data: bytes) -> list[dict]:
+def _read_csv(data: bytes, header: Sequence[str]) -> list[dict]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -171,7 +171,7 @@ def _read_csv(data: bytes) -> list[dict]:
             yield reader.line_num, cells
 
     try:
-        return _rows_from_table(table())
+        return _rows_from_table(table(), header)
     except csv.Error as exc:
         raise ResultsImportError(
             [_line_error(reader.line_num, _("lỗi định dạng CSV (%(e)s).") % {"e": exc})]
@@ -193,11 +193,11 @@ def _xlsx_cell_text(cell) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> list[dict]:
+def _read_xlsx(data: bytes, header: Sequence[str]) -> list[dict]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
         raise ResultsImportError([_("Không đọc được tệp Excel (%(e)s).") % {"e": exc}]) from None
     try:
@@ -206,23 +206,32 @@ def _read_xlsx(path: Path) -> list[dict]:
             (line, [_xlsx_cell_text(cell) for cell in cells])
             for line, cells in enumerate(sheet.iter_rows(), start=1)
         )
-        return _rows_from_table(table)
+        return _rows_from_table(table, header)
     finally:
         workbook.close()
 
 
-def results_file_read(path: str | Path) -> list[dict]:
-    """A results file's rows as dicts of strings, each with its `line` number.
+def table_read(source: str | Path | bytes, *, header: Sequence[str]) -> list[dict]:
+    """A table file's rows as dicts of strings keyed by the `header` columns, each with its
+    `line` number; raises ResultsImportError (messages with line numbers) when the file or
+    its header cannot be read.
 
     CSV (UTF-8 with or without BOM, comma or semicolon) or XLSX (first sheet), told apart by
-    content, not by name.
+    content, not by name; `source` is a path or the file's bytes.
     """
-    path = Path(path)
-    with path.open("rb") as handle:
-        data = handle.read()
+    if isinstance(source, bytes):
+        data = source
+    else:
+        with Path(source).open("rb") as handle:
+            data = handle.read()
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path)
-    return _read_csv(data)
+        return _read_xlsx(data, header)
+    return _read_csv(data, header)
+
+
+def results_file_read(path: str | Path) -> list[dict]:
+    """A results file's rows (HEADER columns): `table_read`."""
+    return table_read(path, header=HEADER)
 
 
 # --- importing ---------------------------------------------------------------------------
@@ -583,6 +592,7 @@ RESULTS_CSV_COLUMNS = (
     "previous_index",
     "delta",
     "previous_band",
+    "previous_basis",
 )
 # Numbers, written as numbers (the report's 2-decimal strings keep their digits as Decimal);
 # every other column is text and goes through tabular_safe (no formula from a unit's name).

@@ -53,6 +53,17 @@ rules.add_perm("scoring.view_results", period_is_published | is_province_staff)
 rules.add_perm("scoring.compute_results", is_province_staff)
 rules.add_perm("scoring.manage_period", is_secretariat)
 
+
+@rules.predicate
+def period_before_round1(user, period) -> bool:
+    return period is not None and period.phase in (Phase.SETUP, Phase.SELF_ASSESSMENT)
+
+
+# A year's units: its lineage (any year: a year published before lineage was recorded
+# may get it later, audited) and its set-up (units and groups, before round 1).
+rules.add_perm("scoring.manage_unit_changes", is_secretariat)
+rules.add_perm("scoring.set_up_year", is_secretariat & period_before_round1)
+
 # A unit's dossier.
 rules.add_perm("scoring.view_assessment", own_assessment | is_province_staff | is_appraiser)
 rules.add_perm(

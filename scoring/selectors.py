@@ -14,7 +14,7 @@ from django.http import Http404
 
 from units.models import Group
 
-from . import engine
+from . import engine, lineage
 from .enums import Phase, Stage
 from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
 
@@ -41,7 +41,7 @@ def period_get(*, actor, year: int, perm: str = "scoring.view_results") -> Perio
 
 def assessment_get(*, actor, assessment_id: int, perm: str = "scoring.view_assessment"):
     assessment = (
-        Assessment.objects.select_related("period", "unit", "unit__group")
+        Assessment.objects.select_related("period", "unit", "group")
         .filter(pk=assessment_id)
         .first()
     )
@@ -120,16 +120,6 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else f"{engine.q2(value):.2f}"
 
 
-def _final_results(period: Period | None) -> list[Result]:
-    if period is None:
-        return []
-    return list(
-        Result.objects.filter(period=period, stage=Stage.FINAL)
-        .select_related("unit", "group")
-        .defer("details")
-    )
-
-
 def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     """The year's results, from the cache when the year is published.
 
@@ -147,7 +137,10 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     results = Result.objects.filter(period__year__in=[period.year, period.year - 1]).aggregate(
         count=Count("id"), last=Max("computed_at")
     )
-    fingerprint = f"{period.pk}:{stage}:{years}:{results['count']}:{results['last']}"
+    fingerprint = (
+        f"{period.pk}:{stage}:{years}:{results['count']}:{results['last']}:"
+        f"{lineage.lineage_fingerprint(period.year)}"
+    )
     key = "results_report:" + hashlib.sha256(fingerprint.encode()).hexdigest()
     report = cache.get(key)
     if report is None:
@@ -159,10 +152,14 @@ def results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
 def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     """The year's results in the export_results / results API shape (JSON-ready).
 
-    Numbers are strings with 2 decimals, bands `tot|kha|trung_binh|yeu`; `previous_*` come from
-    the year before (final stage), matched by unit code and group code, and only when that
-    year is published (a reopened year must not leak through the next year's public page).
-    The overall `previous_mean_index` is the year before's own overall mean (all its groups).
+    Numbers are strings with 2 decimals, bands `tot|kha|trung_binh|yeu`. A unit's
+    `previous_index`, `previous_band` and `delta` follow its lineage (`scoring.lineage`: the
+    same unit, a named predecessor, the mean of its predecessors, or none for a new unit) in
+    the year before (final stage), only when that year is published (a reopened year must
+    not leak through the next year's public page); `previous_basis` states the basis
+    ("so với … (cũ)", "so với trung bình của …", "đơn vị mới"; empty for the unit compared
+    with itself, or when there is nothing to compare with). A group's `previous_mean_index` is the mean of that
+    group in the year before, as it was; the overall one the year before's own overall mean.
     """
     current = list(
         # The sub-indexes (details) are not part of the ranking: do not decode them.
@@ -170,8 +167,13 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         .select_related("unit", "group")
         .defer("details")
     )
-    previous_period = Period.objects.filter(year=period.year - 1, phase=Phase.PUBLISHED).first()
-    previous = {r.unit_id: r for r in _final_results(previous_period)}
+    # The groups of the year before as they were (their means), when it is published.
+    previous_by_group: dict[int, list[Decimal | None]] = defaultdict(list)
+    for group_id, index in Result.objects.filter(
+        period__year=period.year - 1, period__phase=Phase.PUBLISHED, stage=Stage.FINAL
+    ).values_list("group_id", "index"):
+        previous_by_group[group_id].append(index)
+    compared = lineage.comparisons(period=period, unit_ids=[r.unit_id for r in current])
     groups = {g.id: g for g in Group.objects.all()}
     group_order = [
         pg.group_id for pg in PeriodGroup.objects.filter(period=period).select_related("group")
@@ -184,9 +186,6 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     by_group: dict[int, list[Result]] = defaultdict(list)
     for result in current:
         by_group[result.group_id].append(result)
-    previous_by_group: dict[int, list[Result]] = defaultdict(list)
-    for result in previous.values():
-        previous_by_group[result.group_id].append(result)
 
     units_out, groups_out, deltas = [], [], []
     group_means = []
@@ -203,8 +202,8 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         if not members:
             continue
         for result in members:
-            before = previous.get(result.unit_id)
-            change = engine.delta(result.index, before.index if before else None)
+            comparison = compared[result.unit_id]
+            change = engine.delta(result.index, comparison.previous_index)
             deltas.append(change)
             units_out.append(
                 {
@@ -217,14 +216,14 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
                     "band": result.band,
                     "rank_in_group": result.rank_in_group,
                     "group_size": result.group_size,
-                    "previous_index": _s(before.index) if before else None,
+                    "previous_index": _s(comparison.previous_index),
                     "delta": _s(change),
-                    "previous_band": before.band if before else None,
+                    "previous_band": comparison.previous_band,
+                    "previous_basis": comparison.label,
                 }
             )
         group_mean = engine.mean(r.index for r in members)
-        previous_members = previous_by_group.get(group_id, [])
-        previous_mean = engine.mean(r.index for r in previous_members)
+        previous_mean = engine.mean(previous_by_group.get(group_id, []))
         group_means.append(group_mean)
         groups_out.append(
             {
@@ -246,9 +245,7 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         "overall": {
             "mean_index": _s(engine.overall_mean(group_means)),
             "previous_mean_index": _s(
-                engine.overall_mean(
-                    engine.mean(r.index for r in members) for members in previous_by_group.values()
-                )
+                engine.overall_mean(engine.mean(indexes) for indexes in previous_by_group.values())
             ),
             "units_up": up,
             "units_down": down,
@@ -334,7 +331,7 @@ def _self_state(assessment: Assessment) -> _SelfState:
     )
     maxima = dict(
         CriterionMax.objects.filter(
-            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+            criterion__period_id=assessment.period_id, group_id=assessment.group_id
         ).values_list("criterion_id", "max_score")
     )
     scores = {

@@ -95,7 +95,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="period.year", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    group_code = serializers.CharField(source="unit.group.code", read_only=True)
+    group_code = serializers.CharField(source="group.code", read_only=True)
 
     class Meta:
         model = Assessment
@@ -200,6 +200,12 @@ class ReportUnitSerializer(serializers.Serializer):
     previous_index = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     delta = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     previous_band = serializers.CharField(allow_null=True)
+    previous_basis = serializers.CharField(
+        allow_blank=True,
+        help_text="Cơ sở so sánh với năm trước khi đơn vị được sắp xếp lại: so với … (cũ), "
+        "so với trung bình của …, đơn vị mới (trống: so với chính đơn vị năm trước, hoặc "
+        "không có số liệu năm trước)",
+    )
 
 
 class ReportGroupSerializer(serializers.Serializer):

@@ -71,7 +71,7 @@ def assessment_scores_compute(
     thresholds = period_thresholds(period)
     computations = []
     for assessment in assessments:
-        group_id = assessment.unit.group_id
+        group_id = assessment.group_id
         score = engine.unit_score_from_sums(
             sums[assessment.id],
             bonus_cap=bonus_caps.get(group_id, Decimal("0")),
@@ -202,7 +202,7 @@ def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
     units = sorted(
         [code, group, score_text(late)]
         for code, group, late in period.assessments.values_list(
-            "unit__code", "unit__group__code", "late_dossier_percent"
+            "unit__code", "group__code", "late_dossier_percent"
         )
     )
     rules = [
@@ -351,7 +351,7 @@ def _assessment_lock(assessment: Assessment) -> Assessment:
     """Re-read the assessment under a row lock: every self-assessment write is serialised."""
     return (
         Assessment.objects.select_for_update()
-        .select_related("period", "unit", "unit__group")
+        .select_related("period", "unit", "group")
         .get(pk=assessment.pk)
     )
 
@@ -368,7 +368,7 @@ def leaf_maximum(assessment: Assessment, criterion) -> Decimal:
             criterion_id=criterion.pk,
             criterion__period_id=assessment.period_id,
             criterion__is_leaf=True,
-            group_id=assessment.unit.group_id,
+            group_id=assessment.group_id,
         )
         .values_list("max_score", flat=True)
         .first()

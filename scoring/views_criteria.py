@@ -1,11 +1,9 @@
 """Secretariat pages for the criteria set: upload → preview → confirm, export, copy a year.
 
-The parsed upload waits in the session under a random key; nothing is saved until confirm.
+The parsed upload waits in the session (upload_session); nothing is saved until confirm.
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import criteria_io
 from .models import Period
+from .upload_session import upload_forget, upload_get, upload_keep
 
-SESSION_PREFIX = "criteria_upload_"
+KIND = "criteria"
 
 
 def _require_manager(request) -> None:
@@ -64,30 +63,17 @@ def criteria_upload(request):
         messages.error(request, _("Hãy chọn tệp Excel (.xlsx) bộ tiêu chí."))
         return redirect("criteria_index")
     rows, errors = criteria_io.criteria_parse(upload)
-    key = uuid.uuid4().hex
-    request.session[SESSION_PREFIX + key] = {
-        "year": year,
-        "rows": rows,
-        "parse_errors": errors,
-        "filename": upload.name,
-    }
+    key = upload_keep(request, KIND, year=year, rows=rows, errors=errors, filename=upload.name)
     return redirect("criteria_preview", key=key)
-
-
-def _upload(request, key: str) -> dict:
-    data = request.session.get(SESSION_PREFIX + key)
-    if data is None:
-        raise Http404
-    return data
 
 
 @login_required
 @require_GET
 def criteria_preview(request, key: str):
     _require_manager(request)
-    data = _upload(request, key)
+    data = upload_get(request, KIND, key)
     preview = criteria_io.criteria_preview(period_year=data["year"], rows=data["rows"])
-    errors = data["parse_errors"] + preview["errors"]
+    errors = data["errors"] + preview["errors"]
     return render(
         request,
         "scoring/criteria_preview.html",
@@ -104,8 +90,8 @@ def criteria_preview(request, key: str):
 @require_POST
 def criteria_confirm(request, key: str):
     _require_manager(request)
-    data = _upload(request, key)
-    if data["parse_errors"]:
+    data = upload_get(request, KIND, key)
+    if data["errors"]:
         messages.error(request, _("Tệp còn lỗi, chưa lưu gì. Hãy sửa tệp và tải lên lại."))
         return redirect("criteria_preview", key=key)
     try:
@@ -114,7 +100,7 @@ def criteria_confirm(request, key: str):
         for message in error.errors:
             messages.error(request, message)
         return redirect("criteria_preview", key=key)
-    del request.session[SESSION_PREFIX + key]
+    upload_forget(request, KIND, key)
     messages.success(
         request,
         _("Đã lưu bộ tiêu chí năm %(year)s (%(n)s dòng).")

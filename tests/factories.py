@@ -296,3 +296,28 @@ def make_hundred_tree(period: Period, groups) -> dict[str, Criterion]:
 
 
 __all__ += ["make_hundred_tree"]
+
+
+def make_unit_change(
+    year: int,
+    successor: Unit,
+    predecessors=(),
+    basis: str = "mean",
+    basis_unit: Unit | None = None,
+    group: Group | None = None,
+):
+    """A lineage row: `successor` of `year` continues `predecessors` of `year − 1`."""
+    from units.models import UnitChange
+
+    change = UnitChange.objects.create(
+        year=year,
+        successor=successor,
+        group=group or successor.group,
+        basis=basis,
+        basis_unit=basis_unit,
+    )
+    change.predecessors.set(predecessors)
+    return change
+
+
+__all__ += ["make_unit_change"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from parindex.services import enrolment_code_issue
 from parindex.throttle import client_address
 
-from .models import Group, Role, Unit, User
+from .models import Group, Role, Unit, UnitChange, User
 
 
 class RoleInline(admin.TabularInline):
@@ -60,3 +60,11 @@ class UnitAdmin(admin.ModelAdmin):
 class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "unit", "year"]
     list_filter = ["kind", "year"]
+
+
+@admin.register(UnitChange)
+class UnitChangeAdmin(admin.ModelAdmin):
+    list_display = ["year", "successor", "group", "basis", "basis_unit"]
+    list_filter = ["year", "basis"]
+    filter_horizontal = ["predecessors"]
+    autocomplete_fields = ["successor", "basis_unit"]

@@ -12,3 +12,11 @@ class RoleKind(models.TextChoices):
 
 
 UNIT_ROLES = {RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD}
+
+
+class LineageBasis(models.TextChoices):
+    """What a unit's year-over-year figures are compared with after a reorganisation."""
+
+    PREDECESSOR = "predecessor", _("Một đơn vị cũ")
+    MEAN = "mean", _("Trung bình các đơn vị cũ")
+    NONE = "none", _("Đơn vị mới, không so sánh")

@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import RoleKind
+from .enums import LineageBasis, RoleKind
 
 
 class Group(models.Model):
@@ -49,6 +50,63 @@ class Unit(models.Model):
         return self.active_from_year <= year and (
             self.active_to_year is None or year <= self.active_to_year
         )
+
+
+class UnitChange(models.Model):
+    """How a unit of `year` continues the units of `year − 1` (lineage, PAR-INDEX.md §6).
+
+    One row per successor and year: a merger (A + B → C) is one row with two predecessors, a
+    split (A → C + D) two rows with the same predecessor, a rename a row with one predecessor,
+    a new unit a row with none; a unit that continues under its own code may be its own
+    predecessor (A absorbs B: A + B → A; or A moves to another group). `group` is the
+    successor's group from that year. `basis` says what its figures are compared with: the
+    predecessor `basis_unit`, the mean of the predecessors' indexes, or nothing ("đơn vị
+    mới"). Units without a row in a year continue themselves. Read through scoring.lineage.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    successor = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="lineage_in", verbose_name=_("đơn vị")
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="+", verbose_name=_("khối")
+    )
+    predecessors = models.ManyToManyField(
+        Unit, blank=True, related_name="lineage_out", verbose_name=_("đơn vị cũ")
+    )
+    basis = models.CharField(_("cơ sở so sánh"), max_length=12, choices=LineageBasis.choices)
+    basis_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("so sánh với đơn vị"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "successor__group__order", "successor__order", "successor__code"]
+        verbose_name = _("thay đổi đơn vị")
+        verbose_name_plural = _("thay đổi đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "successor"], name="unitchange_unique"),
+            models.CheckConstraint(
+                name="unitchange_basis_unit_iff_predecessor",
+                condition=(Q(basis=LineageBasis.PREDECESSOR) & Q(basis_unit__isnull=False))
+                | (~Q(basis=LineageBasis.PREDECESSOR) & Q(basis_unit__isnull=True)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.successor}"
 
 
 class User(AbstractUser):

@@ -14,12 +14,13 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from evidence.services import evidence_upload
-from scoring import engine, services
+from scoring import engine, services, unit_changes
 from scoring.enums import Phase, Stage
 from scoring.models import Period
 from scoring.results_io import HEADER, ResultsImportError, results_file_read, results_import
 from tests import factories as f
 from tests.evidence.files import pdf_bytes
+from units.models import Group, Unit
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -202,6 +203,51 @@ def test_results_file_read_arbitrary_bytes_raise_only_the_import_error(data):
         except ResultsImportError:
             return
         assert isinstance(rows, list)
+
+
+UNIT_CHANGE_CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["A", "B", "A;B", "mean", "none", "so", "", ";", "A;A"]),
+)
+
+
+@hsettings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.fixed_dictionaries({key: UNIT_CHANGE_CELL for key in unit_changes.HEADER}),
+        min_size=1,
+        max_size=5,
+    )
+)
+@pytest.mark.django_db
+def test_unit_changes_import_arbitrary_rows_raise_only_the_import_error(rows):
+    from django.db import transaction
+
+    group = f.make_group("so") if not Group.objects.filter(code="so").exists() else None
+    for code in ("A", "B"):
+        if not Unit.objects.filter(code=code).exists():
+            f.make_unit(group or Group.objects.get(code="so"), code)
+    Period.objects.get_or_create(year=2025)
+    try:
+        with transaction.atomic():
+            unit_changes.unit_changes_import(actor=None, year=2025, rows=rows)
+            transaction.set_rollback(True)
+    except unit_changes.UnitChangesError as error:
+        assert error.errors  # every refusal carries its messages
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8")))
+def test_unit_changes_file_read_arbitrary_bytes_raise_only_the_import_error(data):
+    try:
+        rows = unit_changes.unit_changes_file_read(data)
+    except unit_changes.UnitChangesError:
+        return
+    assert isinstance(rows, list)
 
 
 @hsettings(max_examples=400, deadline=None)

@@ -76,6 +76,13 @@ REGISTRY = {
     "criteria_confirm": {SECR},
     "criteria_copy": {SECR},
     "criteria_export": PROVINCE | {APPR},
+    # a year's units: lineage (any phase) and set-up (setup / self-assessment) — secretariat
+    "unit_changes_index": {SECR},
+    "unit_changes_upload": {SECR},
+    "unit_changes_preview": {SECR},
+    "unit_changes_confirm": {SECR},
+    "year_units": {SECR},
+    "year_setup_confirm": {SECR},
     # evidence
     "evidence_upload": OWN,
     "evidence_link": OWN,

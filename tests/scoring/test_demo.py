@@ -24,20 +24,21 @@ from scoring.models import (
 )
 from scoring.selectors import group_totals, period_current, results_report
 from units.enums import RoleKind
-from units.models import Group, Role, Unit, User
+from units.models import Group, Role, Unit, UnitChange, User
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _clear():
     """Empty every table the demo fills, leaves first (single DELETEs, no cascade walk)."""
-    from appraisal.models import Assignment
+    from appraisal.models import Assignment, AuditEntry
 
     Assignment.objects.all().delete()
+    AuditEntry.objects.all().delete()
     for model in (Result, Exemption, LeafScore, Assessment, CriterionMax):
         model.objects.all().delete()
     Criterion.objects.update(parent=None)
-    for model in (Criterion, PeriodGroup, Period, Role, User, Unit, Group):
+    for model in (Criterion, PeriodGroup, Period, Role, User, UnitChange, Unit, Group):
         model.objects.all().delete()
 
 
@@ -84,9 +85,20 @@ def _signature() -> str:
             "criterion__period__year", "criterion__code", "group__code", "max_score"
         )
     )
-    statuses = sorted(Assessment.objects.values_list("period__year", "unit__code", "status"))
+    statuses = sorted(
+        Assessment.objects.values_list("period__year", "unit__code", "group__code", "status")
+    )
+    lineage = sorted(
+        UnitChange.objects.values_list("year", "successor__code", "basis", "predecessors__code")
+    )
     reports = [results_report(period=Period.objects.get(year=y)) for y in demo.PAST_YEARS]
-    return json.dumps([scores, exemptions, maxima, statuses, reports], default=str, sort_keys=True)
+    return json.dumps(
+        [scores, exemptions, maxima, statuses, lineage, reports], default=str, sort_keys=True
+    )
+
+
+def _units_of(year: int) -> int:
+    return Assessment.objects.filter(period__year=year).count()
 
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +109,8 @@ def test_demo_units_groups_and_bonus_caps(demo_db):
     assert set(groups) >= {"so", "nganh_doc", "su_nghiep", "xa"}
     assert Unit.objects.count() >= 40
     assert demo_db.units == Unit.objects.count()
+    for year in (*demo.PAST_YEARS, demo.CURRENT_YEAR):
+        assert _units_of(year) >= 40
     assert {"SO-TP", "ND-THUE", "SN-CDYT", "XA-001"} <= set(
         Unit.objects.values_list("code", flat=True)
     )
@@ -133,7 +147,7 @@ def test_demo_criteria_each_group_totals_100(demo_db):
 
 
 def test_demo_criteria_differ_between_groups(demo_db):
-    period = Period.objects.get(year=2024)
+    period = Period.objects.get(year=2025)
     maxima = defaultdict(dict)
     for code, group, value in CriterionMax.objects.filter(criterion__period=period).values_list(
         "criterion__code", "group__code", "max_score"
@@ -145,15 +159,17 @@ def test_demo_criteria_differ_between_groups(demo_db):
 
 
 def test_demo_past_years_published_with_results_for_every_unit(demo_db):
-    units = Unit.objects.count()
     published = Period.objects.filter(phase=Phase.PUBLISHED).order_by("year")
-    assert [p.year for p in published] == [2022, 2023, 2024]
+    assert [p.year for p in published] == [2023, 2024, 2025]
     for period in published:
         assert period.decision_number and period.decision_date and period.decision_signer
         assert period.published_at is not None
+        assert period.council_date.date() < period.decision_date
+        units = _units_of(period.year)
         assert Result.objects.filter(period=period, stage=Stage.FINAL).count() == units
         assert not Result.objects.filter(period=period, index__isnull=True).exists()
     latest = published.last()
+    units = _units_of(latest.year)
     for stage in (Stage.SELF, Stage.ROUND1):
         assert Result.objects.filter(period=latest, stage=stage).count() == units
     self_mean = engine.mean(
@@ -184,7 +200,7 @@ def test_demo_some_unit_low_two_years_in_a_row(demo_db):
         "unit__code", "period__year", "band"
     ):
         history[code][year] = band
-    low = {code for code, bands in history.items() if engine.two_consecutive_low(bands, 2024)}
+    low = {code for code, bands in history.items() if engine.two_consecutive_low(bands, 2025)}
     assert {"XA-013", "ND-THADS"} <= low
 
 
@@ -196,7 +212,7 @@ def test_demo_tie_in_a_group(demo_db):
     )
     assert any(count >= 2 for count in ranks.values())
     tie = Result.objects.filter(
-        period__year=2024, stage=Stage.FINAL, unit__code__in=["SO-XD", "SO-CT"]
+        period__year=2025, stage=Stage.FINAL, unit__code__in=["SO-XD", "SO-CT"]
     )
     assert len({(r.index, r.rank_in_group) for r in tie}) == 1
 
@@ -221,9 +237,7 @@ def test_demo_leaf_values_are_the_engine_points_of_their_inputs(demo_db):
         for c, g, m in CriterionMax.objects.values_list("criterion_id", "group_id", "max_score")
     }
     methods = {c.id: (c.code, c.method, c.params) for c in Criterion.objects.filter(is_leaf=True)}
-    rows = LeafScore.objects.values_list(
-        "criterion_id", "assessment__unit__group_id", "value", "inputs"
-    )
+    rows = LeafScore.objects.values_list("criterion_id", "assessment__group_id", "value", "inputs")
     checked = 0
     for criterion_id, group_id, value, inputs in rows:
         code, method, params = methods[criterion_id]
@@ -234,10 +248,10 @@ def test_demo_leaf_values_are_the_engine_points_of_their_inputs(demo_db):
 
 
 def test_demo_exemptions_have_reasons_and_lower_the_standard(demo_db):
-    exemptions = Exemption.objects.filter(assessment__period__year=2024, stage=Stage.FINAL)
+    exemptions = Exemption.objects.filter(assessment__period__year=2025, stage=Stage.FINAL)
     assert exemptions.count() >= 3
     assert not exemptions.filter(reason="").exists()
-    inspectorate = Result.objects.get(period__year=2024, stage=Stage.FINAL, unit__code="SO-TTR")
+    inspectorate = Result.objects.get(period__year=2025, stage=Stage.FINAL, unit__code="SO-TTR")
     assert inspectorate.standard_score < Decimal("100")
     assert not LeafScore.objects.filter(
         assessment__unit__code="SO-TTR", criterion__code__startswith="3."
@@ -265,7 +279,8 @@ def test_demo_current_period_in_self_assessment(demo_db):
     assert period.phase == Phase.SELF_ASSESSMENT
     assert period.self_assessment_opens < timezone.now() < period.self_assessment_deadline
     assessments = Assessment.objects.filter(period=period)
-    assert assessments.count() == Unit.objects.count()
+    active = [u for u in Unit.objects.all() if u.is_active_in(demo.CURRENT_YEAR)]
+    assert assessments.count() == len(active) == 44
     leaves_per_group = Counter(
         CriterionMax.objects.filter(criterion__period=period, criterion__is_leaf=True).values_list(
             "group_id", flat=True
@@ -277,7 +292,7 @@ def test_demo_current_period_in_self_assessment(demo_db):
         )
     )
     drafts = assessments.filter(status=AssessmentStatus.DRAFT).select_related("unit")
-    partial = [a for a in drafts if 0 < scored[a.id] < leaves_per_group[a.unit.group_id] - 4]
+    partial = [a for a in drafts if 0 < scored[a.id] < leaves_per_group[a.group_id] - 4]
     assert partial, "some drafts are partly filled"
     assert any(scored[a.id] == 0 for a in drafts), "some units have not started"
     submitted = assessments.filter(status=AssessmentStatus.SUBMITTED).select_related("unit")
@@ -336,7 +351,7 @@ def test_load_demo_refuses_a_database_with_data(demo_db):
 def test_demo_current_year_every_field_of_every_unit_has_an_appraiser(demo_db):
     from appraisal.models import Assignment
 
-    period = Period.objects.get(year=2025)
+    period = Period.objects.get(year=demo.CURRENT_YEAR)
     units = Assessment.objects.filter(period=period).count()
     fields = Criterion.objects.filter(period=period, level="field", kind="scored").count()
     assignments = Assignment.objects.filter(period=period)
@@ -345,3 +360,100 @@ def test_demo_current_year_every_field_of_every_unit_has_an_appraiser(demo_db):
     for assignment in assignments.select_related("appraiser", "field"):
         expertise = assignment.appraiser.roles.get(kind="appraiser").expertise
         assert assignment.field.code in [str(code) for code in expertise]
+
+
+# --- the 2025 reorganisation ------------------------------------------------------------------
+
+MERGED = {"SO-NNPTNT", "SO-TNMT", "SO-BDT", "XA-006", "XA-007"}
+SUCCESSORS = {"SO-NNMT", "SO-DTTG", "XA-015", "SN-TTPVHCC"}
+LABELS = {
+    "SO-NNMT": "so với trung bình của Sở Nông nghiệp và PTNT, Sở Tài nguyên và Môi trường",
+    "SO-DTTG": "so với Ban Dân tộc tỉnh (cũ)",
+    "XA-015": "so với UBND xã Tân Lập (cũ)",
+    "SN-TTPVHCC": "đơn vị mới",
+}
+
+
+def test_demo_years_before_2025_hold_the_units_before_the_reorganisation(demo_db):
+    for year in (*demo.PAST_YEARS, demo.CURRENT_YEAR):
+        codes = set(
+            Assessment.objects.filter(period__year=year).values_list("unit__code", flat=True)
+        )
+        present, absent = (MERGED, SUCCESSORS) if year < 2025 else (SUCCESSORS, MERGED)
+        assert present <= codes and not absent & codes, year
+    changes = {
+        c.successor.code: c
+        for c in UnitChange.objects.filter(year=2025).select_related("successor", "basis_unit")
+    }
+    assert set(changes) == SUCCESSORS
+    assert changes["SO-NNMT"].basis == "mean"
+    assert changes["XA-015"].basis_unit.code == "XA-006"
+    assert not UnitChange.objects.exclude(year=2025).exists()
+
+
+def test_demo_current_year_dates_are_ordered_working_days_around_the_load(demo_db):
+    period = Period.objects.get(year=demo.CURRENT_YEAR)
+    dates = [
+        period.self_assessment_opens,
+        period.self_assessment_deadline,
+        period.round1_start,
+        period.round1_end,
+        period.supplement_start,
+        period.supplement_end,
+        period.round2_start,
+        period.round2_end,
+        period.council_date,
+    ]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+    for moment in dates:
+        assert timezone.localtime(moment, demo.TZ).weekday() < 5, moment
+    # 15/12/2024 was a Sunday: that year's deadline is Monday 16/12/2024.
+    deadline = Period.objects.get(year=2024).self_assessment_deadline
+    assert timezone.localtime(deadline, demo.TZ).date().isoformat() == "2024-12-16"
+
+
+def test_on_working_day_moves_weekends_to_monday():
+    import datetime as dt
+
+    assert demo.on_working_day(dt.date(2026, 12, 5)) == dt.date(2026, 12, 7)  # Saturday
+    assert demo.on_working_day(dt.date(2026, 12, 6)) == dt.date(2026, 12, 7)  # Sunday
+    assert demo.on_working_day(dt.date(2026, 12, 1)) == dt.date(2026, 12, 1)  # Tuesday
+
+
+def test_demo_reports_state_the_basis_of_every_comparison_through_lineage(demo_db, client):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports import selectors as report_selectors
+    from reports.documents import published_document
+    from reports.exports import document_xlsx
+
+    period = Period.objects.get(year=2025)
+    units = {u["unit_code"]: u for u in results_report(period=period)["units"]}
+    for code, label in LABELS.items():
+        assert units[code]["previous_basis"] == label
+    assert units["SO-NNMT"]["previous_index"] is not None and units["SO-NNMT"]["delta"]
+    assert units["SN-TTPVHCC"]["delta"] is None
+    assert units["SO-TP"]["previous_basis"] == ""
+    # export_results, the public pages, the report page and its XLSX.
+    out = StringIO()
+    call_command("export_results", "--year", "2025", "--format", "csv", stdout=out)
+    exported = {
+        r["unit_code"]: r["previous_basis"] for r in csv.DictReader(io.StringIO(out.getvalue()))
+    }
+    assert {code: exported[code] for code in LABELS} == LABELS
+    ranking = client.get("/xep-hang/2025/").content.decode()
+    report = client.get("/bao-cao/2025/cong-bo/").content.decode()
+    for label in LABELS.values():
+        assert label in ranking and label in report
+    data = report_selectors.published_report(period=period)
+    workbook = load_workbook(io.BytesIO(document_xlsx(published_document(data))))
+    compare = {r[0]: r for r in workbook["Bảng 5"].iter_rows(min_row=4, values_only=True)}
+    assert compare["XA-015"][-1] == LABELS["XA-015"]
+    # Two low years through the predecessor: Tân Hòa after Tân Lập.
+    flags = {f["unit_code"]: f for f in data["flags"]}
+    assert flags["XA-015"]["two_low"] and flags["XA-015"]["previous_basis"] == LABELS["XA-015"]
+    history = {u["unit_code"]: u["bands"] for u in data["band_history"]}
+    assert None not in history["SO-NNMT"] and history["SN-TTPVHCC"][:2] == [None, None]
