@@ -9,6 +9,7 @@ from units.models import Group, Unit
 from .enums import (
     AssessmentStatus,
     Band,
+    DayKind,
     Method,
     NodeKind,
     NodeLevel,
@@ -285,3 +286,28 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period.year} ({self.get_stage_display()}): {self.index}"
+
+
+class CalendarDay(models.Model):
+    """A day the province sets for its year on top of the national calendar: an extra day
+    off, or a make-up working day (a weekend day worked in exchange). Read by
+    scoring.calendar; keyed by the date itself, so one row serves every year's cycle."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=8, choices=DayKind.choices)
+    reason = models.CharField(_("lý do"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày nghỉ, ngày làm bù của tỉnh")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù của tỉnh")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="calendarday_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.reason}"
