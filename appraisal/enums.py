@@ -20,3 +20,4 @@ class AuditAction(models.TextChoices):
     TEAM = "team", _("Tổ giúp việc")
     APPROVAL = "approval", _("Hội đồng thông qua")
     DECISION = "decision", _("Quyết định công bố")
+    CALENDAR = "calendar", _("Lịch năm")

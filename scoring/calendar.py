@@ -23,6 +23,7 @@ import holidays
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .enums import DayKind
 from .models import CalendarDay
@@ -74,12 +75,19 @@ def holiday_name(day: date) -> str | None:
     return _national_of(day).get(day)
 
 
-def _weekday_name(day: date) -> str | None:
-    if day.weekday() == 5:
-        return _("Thứ Bảy")
-    if day.weekday() == 6:
-        return _("Chủ nhật")
-    return None
+WEEKDAYS = (
+    gettext_lazy("Thứ Hai"),
+    gettext_lazy("Thứ Ba"),
+    gettext_lazy("Thứ Tư"),
+    gettext_lazy("Thứ Năm"),
+    gettext_lazy("Thứ Sáu"),
+    gettext_lazy("Thứ Bảy"),
+    gettext_lazy("Chủ nhật"),
+)
+
+
+def weekday_name(day: date) -> str:
+    return str(WEEKDAYS[day.weekday()])
 
 
 def is_working_day(day: date, year_config: YearConfig | None = None) -> bool:
@@ -100,7 +108,8 @@ def non_working_reason(day: date, year_config: YearConfig | None = None) -> str 
     config = year_config or NO_PROVINCE_DAYS
     if day in config.days_off:
         return _("ngày nghỉ do tỉnh quy định (%(reason)s)") % {"reason": config.days_off[day]}
-    names = [name for name in (_weekday_name(day), holiday_name(day)) if name]
+    weekend = weekday_name(day) if day.weekday() >= 5 else None
+    names = [name for name in (weekend, holiday_name(day)) if name]
     return ", ".join(names)
 
 

@@ -43,6 +43,7 @@ class Period(models.Model):
         **SCORE,
     )
     cap_index_at_100 = models.BooleanField(_("chỉ số tối đa 100%"), default=True)
+    criteria_issued = models.DateField(_("ban hành bộ tiêu chí"), null=True, blank=True)
     self_assessment_opens = models.DateTimeField(_("mở tự đánh giá"), null=True, blank=True)
     self_assessment_deadline = models.DateTimeField(
         _("hạn nộp hồ sơ tự đánh giá"), null=True, blank=True
@@ -54,10 +55,13 @@ class Period(models.Model):
     )
     round1_start = models.DateTimeField(_("bắt đầu thẩm định lần 1"), null=True, blank=True)
     round1_end = models.DateTimeField(_("kết thúc thẩm định lần 1"), null=True, blank=True)
+    cross_check_date = models.DateField(_("thẩm định chéo"), null=True, blank=True)
+    round1_meeting = models.DateField(_("họp thông qua kết quả lần 1"), null=True, blank=True)
     supplement_start = models.DateTimeField(_("bắt đầu giải trình bổ sung"), null=True, blank=True)
     supplement_end = models.DateTimeField(_("hạn giải trình bổ sung"), null=True, blank=True)
     round2_start = models.DateTimeField(_("bắt đầu thẩm định lần 2"), null=True, blank=True)
     round2_end = models.DateTimeField(_("kết thúc thẩm định lần 2"), null=True, blank=True)
+    working_group_meeting = models.DateField(_("họp Tổ giúp việc"), null=True, blank=True)
     council_date = models.DateTimeField(_("họp Hội đồng"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định công bố"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)

@@ -99,6 +99,7 @@ REGISTRY = {
     "reports:export": published_or(PROVINCE | {APPR}),
     # appraisal
     "appraisal_cycle": PROVINCE,
+    "appraisal_calendar": PROVINCE,  # GET: province staff; POST: the secretariat only
     "appraisal_phase_move": PROVINCE,
     "appraisal_decision": PROVINCE,
     "appraisal_approve": PROVINCE,
