@@ -21,9 +21,8 @@ from functools import lru_cache
 
 import holidays
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .enums import DayKind
 from .models import CalendarDay
