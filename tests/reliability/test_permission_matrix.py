@@ -56,6 +56,8 @@ REGISTRY = {
     "totp_enrol": SIGNED_IN,
     "logout": EVERYONE,
     "set_language": EVERYONE,  # the interface language (a cookie); no data
+    "notifications": SIGNED_IN,  # each person's own list
+    "notification_open": {STAFF},  # the notification in the URL is the own staff's
     # public pages
     "home": EVERYONE,
     "ranking_index": EVERYONE,
@@ -216,6 +218,7 @@ class World:
                 "assignment": self._assignment(period, nodes),
                 "cross_check": self._cross_check(own, nodes),
                 "report_file": self._report_file(period),
+                "notification": self._notification(period),
             }
 
     def _assignment(self, period, nodes):
@@ -234,6 +237,19 @@ class World:
             stage=Stage.ROUND1,
             requested_at=timezone.now(),
             checker=self.users[APPR],
+        )
+
+    def _notification(self, period):
+        from appraisal.models import Notification
+
+        return Notification.objects.create(
+            recipient=self.users[STAFF],
+            period=period,
+            kind="phase",
+            key=f"matrix:{period.year}",
+            title="Chuyển giai đoạn",
+            text="…",
+            link="/",
         )
 
     def _report_file(self, period):
@@ -261,6 +277,7 @@ class World:
             "stage": Stage.ROUND1,
             "cross_check_id": data["cross_check"].id,
             "assignment_id": data["assignment"].id,
+            "notification_id": data["notification"].id,
         }
         out = {}
         for kwarg in _kwarg_names(entry):
