@@ -300,3 +300,16 @@ def test_list_query_count_constant(client, cycle, n, django_assert_num_queries):
     client.get(reverse("notifications"))
     with django_assert_num_queries(one):
         client.get(reverse("notifications"))
+
+
+def test_phase_move_mail_on_the_console_backend(
+    cycle, settings, capsys, django_capture_on_commit_callbacks
+):
+    # The embedded configuration (and the demo): e-mails printed by the console backend.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    set_phase(cycle, Phase.SELF_ASSESSMENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(cycle, Phase.ROUND1)
+    out = capsys.readouterr().out
+    assert "To: chuyen_vien@example.gov.vn" in out
+    assert "http://127.0.0.1:8000/" in out
