@@ -346,6 +346,20 @@ def _notify_groups(*, groups, **message) -> int:
     return count
 
 
+def _agency_groups(assessments, link_of) -> list[tuple[set[int], str]]:
+    """The people of each dossier's unit, with the link `link_of(assessment id, unit code)`."""
+    dossiers = {
+        unit_id: (pk, code)
+        for pk, unit_id, code in assessments.values_list("pk", "unit_id", "unit__code")
+    }
+    people: dict[int, set[int]] = {}
+    for user_id, unit_id in Role.objects.filter(
+        kind__in=[RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD], unit_id__in=dossiers
+    ).values_list("user_id", "unit_id"):
+        people.setdefault(unit_id, set()).add(user_id)
+    return [(ids, link_of(*dossiers[unit_id])) for unit_id, ids in people.items()]
+
+
 def _phase_notify(*, period: Period, old_phase: str, reason: str, key: str) -> None:
     if period.phase == Phase.PUBLISHED:
         _results_published_notify(period=period, key=key)
@@ -379,20 +393,13 @@ def _results_published_notify(*, period: Period, key: str) -> None:
             "number": period.decision_number,
             "date": period.decision_date.strftime("%d/%m/%Y") if period.decision_date else "",
         }
-    by_unit: dict[str, set[int]] = {}
-    for user_id, code in Role.objects.filter(
-        kind__in=[RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD], unit__assessments__period=period
-    ).values_list("user_id", "unit__code"):
-        by_unit.setdefault(code, set()).add(user_id)
+    units = _agency_groups(
+        Assessment.objects.filter(period=period),
+        lambda _pk, code: _link("reports:scorecard", period.year, code),
+    )
     everyone_else = team_user_ids(period) | _province_user_ids() | _leadership_user_ids()
     _notify_groups(
-        groups=[
-            *(
-                (ids, _link("reports:scorecard", period.year, code))
-                for code, ids in by_unit.items()
-            ),
-            (everyone_else, _link("ranking_year", period.year)),
-        ],
+        groups=[*units, (everyone_else, _link("ranking_year", period.year))],
         kind=NotificationKind.RESULTS,
         key=key,
         period=period,
@@ -1250,29 +1257,18 @@ def decision_record(*, actor, period: Period, number: str, date, signer: str) ->
 # --- reminders ----------------------------------------------------------------------------
 
 
-def _agency_groups(period: Period, assessments, url_name: str) -> list[tuple[set[int], str]]:
-    """The people of each dossier's unit, with the link to that dossier's page."""
-    unit_of = dict(assessments.values_list("unit_id", "pk"))
-    people: dict[int, set[int]] = {}
-    for user_id, unit_id in Role.objects.filter(
-        kind__in=[RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD], unit_id__in=unit_of
-    ).values_list("user_id", "unit_id"):
-        people.setdefault(unit_id, set()).add(user_id)
-    return [(ids, _link(url_name, unit_of[unit_id])) for unit_id, ids in people.items()]
-
-
 def _audience(period: Period, audience: str) -> list[tuple[set[int], str]]:
     """Who is reminded of a deadline, in groups sharing a link."""
     if audience == "agency":  # the units that have not submitted yet
         drafts = Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT)
-        return _agency_groups(period, drafts, "workspace")
+        return _agency_groups(drafts, lambda pk, _code: _link("workspace", pk))
     if audience == "agency_flagged":
         flagged = Assessment.objects.filter(
             period=period,
             scores__stage=Stage.ROUND1,
             scores__supplement_requested=True,
         ).distinct()
-        return _agency_groups(period, flagged, "appraisal_agency")
+        return _agency_groups(flagged, lambda pk, _code: _link("appraisal_agency", pk))
     appraisers = set(
         Assignment.objects.filter(period=period).values_list("appraiser_id", flat=True)
     ) | set(

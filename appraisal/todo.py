@@ -38,19 +38,20 @@ def _when(value) -> str:
 
 
 def _until(deadline, config) -> tuple[str, bool]:
-    """ "hạn 23:59 16/12/2024, còn 3 ngày làm việc" and whether it is close (≤ 1 day)."""
+    """The end of an action's text, " (hạn 23:59 16/12/2024, còn 3 ngày làm việc)" (empty
+    without a deadline), and whether the deadline is close (a working day or less) or past."""
     if deadline is None:
         return "", False
     now = timezone.now()
     if now > deadline:
-        return _("đã quá hạn %(when)s") % {"when": _when(deadline)}, True
+        return " (" + _("đã quá hạn %(when)s") % {"when": _when(deadline)} + ")", True
     left = calendar.working_days_between(
         timezone.localdate(now), calendar.local_date(deadline), config
     )
     if left == 0:
-        return _("hạn cuối hôm nay, %(when)s") % {"when": _when(deadline)}, True
+        return " (" + _("hạn cuối hôm nay, %(when)s") % {"when": _when(deadline)} + ")", True
     text = _("hạn %(when)s, còn %(n)s ngày làm việc") % {"when": _when(deadline), "n": left}
-    return text, left <= 1
+    return f" ({text})", left <= 1
 
 
 def next_actions(*, actor, period: Period | None) -> list[Action]:
@@ -121,7 +122,7 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
                         "unscored": len(completeness.unscored),
                         "unexplained": len(completeness.unexplained),
                     }
-                    + (f" ({until})" if until else ""),
+                    + until,
                     reverse("workspace", args=[assessment.id]),
                     urgent,
                 )
@@ -129,8 +130,7 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
         if actor.has_perm("scoring.submit_assessment", assessment):
             out.append(
                 Action(
-                    _("%(unit)s: nộp hồ sơ tự đánh giá") % {"unit": unit.name}
-                    + (f" ({until})" if until else ""),
+                    _("%(unit)s: nộp hồ sơ tự đánh giá") % {"unit": unit.name} + until,
                     reverse("assessment_submit", args=[assessment.id]),
                     urgent,
                 )
@@ -139,7 +139,7 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
             out.append(
                 Action(
                     _("%(unit)s: hồ sơ đã đủ; đề nghị thủ trưởng đơn vị nộp") % {"unit": unit.name}
-                    + (f" ({until})" if until else ""),
+                    + until,
                     reverse("assessment_submit", args=[assessment.id]),
                     urgent,
                 )
@@ -171,7 +171,7 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
             Action(
                 _("%(unit)s: giải trình bổ sung %(n)s tiêu chí (đã giải trình %(done)s)")
                 % {"unit": unit.name, "n": flagged, "done": answered}
-                + (f" ({until})" if until else ""),
+                + until,
                 link,
                 urgent,
             )
@@ -244,7 +244,7 @@ def _appraiser(actor, period: Period, config) -> list[Action]:
         out.append(
             Action(
                 _("Thẩm định %(n)s mục (đơn vị × lĩnh vực) được phân công") % {"n": pending}
-                + (f" ({until})" if until else ""),
+                + until,
                 queue,
                 urgent,
             )
@@ -286,7 +286,7 @@ def _secretariat(period: Period, config) -> list[Action]:
             Action(
                 _("%(s)s/%(t)s đơn vị đã nộp hồ sơ tự đánh giá")
                 % {"s": counts["submitted"], "t": counts["total"]}
-                + (f" ({until})" if until else ""),
+                + until,
                 cycle,
                 urgent,
             )
