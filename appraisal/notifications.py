@@ -86,7 +86,7 @@ def notification_emails_send(*, ids: Iterable[int]) -> int:
     for pk in sorted(set(ids)):
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update()
+                Notification.objects.select_for_update(of=("self",))
                 .select_related("recipient", "period")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()
