@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from parindex.admin_site import ReadOnlyAdmin
 
-from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, NotificationLog
+from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Notification
 
 
 @admin.register(Assignment)
@@ -47,6 +47,8 @@ class CouncilApprovalAdmin(ReadOnlyAdmin):
     list_display = ["period", "member", "approved_at", "superseded"]
 
 
-@admin.register(NotificationLog)
-class NotificationLogAdmin(ReadOnlyAdmin):
-    list_display = ["key", "recipient", "subject", "sent_at"]
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = ["kind", "period"]
+    list_select_related = ["recipient"]

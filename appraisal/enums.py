@@ -21,3 +21,13 @@ class AuditAction(models.TextChoices):
     APPROVAL = "approval", _("Hội đồng thông qua")
     DECISION = "decision", _("Quyết định công bố")
     UNITS = "units", _("Đơn vị và khối của năm")
+    CALENDAR = "calendar", _("Lịch năm")
+
+
+class NotificationKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Yêu cầu giải trình bổ sung")
+    CROSS_CHECK = "cross_check", _("Thẩm định chéo được giao")
+    ASSIGNMENT = "assignment", _("Phân công thẩm định")
+    PHASE = "phase", _("Chuyển giai đoạn")
+    DEADLINE = "deadline", _("Nhắc hạn")
+    RESULTS = "results", _("Công bố kết quả")

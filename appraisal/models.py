@@ -7,13 +7,14 @@ asked to do what, and the record of every change.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, Period
 from units.models import Unit
 
-from .enums import AuditAction, CrossCheckDecision
+from .enums import AuditAction, CrossCheckDecision, NotificationKind
 
 
 class Assignment(models.Model):
@@ -168,20 +169,37 @@ class AuditEntry(models.Model):
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
 
 
-class NotificationLog(models.Model):
-    """An e-mail sent once: `key` says what it was about (e.g. reminder:2024:round1_end:3)."""
+class Notification(models.Model):
+    """A message to one person: shown in the portal (the bell) and e-mailed once.
 
-    key = models.CharField(max_length=200)
+    `key` says what it is about (e.g. reminder:2024:round1_end:2024-12-24:3): one per
+    (key, recipient), so an event notified twice reaches nobody twice. Written by
+    appraisal.notifications only.
+    """
+
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    subject = models.CharField(max_length=255)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=NotificationKind.choices)
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    text = models.TextField(_("nội dung"))
+    link = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
         constraints = [
-            models.UniqueConstraint(fields=["key", "recipient"], name="notificationlog_once"),
+            models.UniqueConstraint(fields=["key", "recipient"], name="notification_once"),
         ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self):
-        return self.key
+        return f"{self.recipient} — {self.title}"

@@ -152,3 +152,12 @@ def may_supplement_evidence(user, assessment) -> bool:
     """For evidence.upload_file: the dossier is in its supplement window (the leaf itself is
     checked on the link, see appraisal.signals)."""
     return assessment is not None and user.has_perm("appraisal.supplement_open", assessment)
+
+
+@rules.predicate
+def is_recipient(user, notification) -> bool:
+    return notification is not None and notification.recipient_id == user.pk
+
+
+# Notifications: each person reads their own.
+rules.add_perm("appraisal.view_notification", is_recipient)

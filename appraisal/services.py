@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.tabular_safe import csv_unescape
-from scoring import engine
-from scoring.enums import Phase, Stage
+from scoring import calendar, engine
+from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
 from scoring.services import StaleVersionError, leaf_inputs_clean, leaf_maximum
 from units.enums import RoleKind
@@ -29,15 +27,15 @@ from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids
 
 from . import workflow
-from .enums import AuditAction, CrossCheckDecision
+from .enums import AuditAction, CrossCheckDecision, NotificationKind
 from .models import (
     Assignment,
     AuditEntry,
     CouncilApproval,
     CrossCheck,
-    NotificationLog,
     Supplement,
 )
+from .notifications import notify
 from .workflow import Item
 
 __all__ = ["StaleVersionError"]
@@ -128,36 +126,13 @@ def audit_record(
 
 
 # --- notifications ------------------------------------------------------------------------
+#
+# Every message goes through appraisal.notifications.notify: a row in the portal for each
+# recipient, its e-mail sent by a task after the commit.
 
 
-def _send_once(*, key: str, recipients, subject: str, body: str) -> int:
-    """E-mail each recipient once per key (NotificationLog); returns the number sent."""
-    sent = 0
-    for user in recipients:
-        if not user.email:
-            continue
-        try:
-            with transaction.atomic():
-                NotificationLog.objects.create(key=key, recipient=user, subject=subject[:255])
-        except IntegrityError:
-            continue  # already sent
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        sent += 1
-    return sent
-
-
-def notify_on_commit(*, key: str, user_ids, subject: str, body: str) -> None:
-    """Queue the e-mails for when the change is committed (never for a rolled-back one)."""
-    ids = sorted(set(user_ids))
-
-    def send():
-        _send_once(key=key, recipients=User.objects.filter(pk__in=ids), subject=subject, body=body)
-
-    transaction.on_commit(send)
-
-
-def _subject(period: Period, text: str) -> str:
-    return _("[Chỉ số CCHC %(year)s] %(text)s") % {"year": period.year, "text": text}
+def _link(name: str, *args) -> str:
+    return reverse(name, args=args)
 
 
 def agency_user_ids(period: Period, unit_ids=None) -> set[int]:
@@ -176,6 +151,10 @@ def team_user_ids(period: Period) -> set[int]:
             "user_id", flat=True
         )
     )
+
+
+def _leadership_user_ids() -> set[int]:
+    return set(Role.objects.filter(kind=RoleKind.LEADERSHIP).values_list("user_id", flat=True))
 
 
 def _province_user_ids() -> set[int]:
@@ -351,43 +330,112 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         new={"phase": to_phase, "prefilled_scores": copied},
         reason=reason,
     )
-    body = _("Kỳ đánh giá năm %(year)s chuyển từ “%(old)s” sang “%(new)s”.") % {
-        "year": period.year,
-        "old": _phase_label(old_phase),
-        "new": _phase_label(to_phase),
-    }
-    if reason:
-        body += "\n" + _("Lý do: %(reason)s") % {"reason": reason}
-    notify_on_commit(
-        key=f"phase:{entry.pk}",
-        user_ids=agency_user_ids(period) | team_user_ids(period) | _province_user_ids(),
-        subject=_subject(
-            period, _("Chuyển giai đoạn: %(phase)s") % {"phase": _phase_label(to_phase)}
-        ),
-        body=body,
-    )
+    _phase_notify(period=period, old_phase=old_phase, reason=reason, key=f"phase:{entry.pk}")
     if to_phase == Phase.SUPPLEMENT:
         _supplement_requests_notify(period)
     return period
 
 
+def _notify_groups(*, groups, **message) -> int:
+    """The same message to groups of people with a link each; a person in several groups
+    gets it once, with the first group's link."""
+    told, count = set(), 0
+    for user_ids, link in groups:
+        ids = set(user_ids) - told
+        told |= ids
+        count += notify(user_ids=ids, link=link, **message)
+    return count
+
+
+def _agency_groups(assessments, link_of) -> list[tuple[set[int], str]]:
+    """The people of each dossier's unit, with the link `link_of(assessment id, unit code)`."""
+    dossiers = {
+        unit_id: (pk, code)
+        for pk, unit_id, code in assessments.values_list("pk", "unit_id", "unit__code")
+    }
+    people: dict[int, set[int]] = {}
+    for user_id, unit_id in Role.objects.filter(
+        kind__in=[RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD], unit_id__in=dossiers
+    ).values_list("user_id", "unit_id"):
+        people.setdefault(unit_id, set()).add(user_id)
+    return [(ids, link_of(*dossiers[unit_id])) for unit_id, ids in people.items()]
+
+
+def _phase_notify(*, period: Period, old_phase: str, reason: str, key: str) -> None:
+    if period.phase == Phase.PUBLISHED:
+        _results_published_notify(period=period, key=key)
+        return
+    text = _("Kỳ đánh giá năm %(year)s chuyển từ “%(old)s” sang “%(new)s”.") % {
+        "year": period.year,
+        "old": _phase_label(old_phase),
+        "new": _phase_label(period.phase),
+    }
+    if reason:
+        text += "\n" + _("Lý do: %(reason)s") % {"reason": reason}
+    _notify_groups(
+        groups=[
+            (_province_user_ids(), _link("appraisal_cycle", period.year)),
+            (team_user_ids(period), _link("appraisal_queue", period.year)),
+            (agency_user_ids(period), _link("home")),
+        ],
+        kind=NotificationKind.PHASE,
+        key=key,
+        period=period,
+        title=_("Chuyển giai đoạn: %(phase)s") % {"phase": _phase_label(period.phase)},
+        text=text,
+    )
+
+
+def _results_published_notify(*, period: Period, key: str) -> None:
+    """Everyone concerned: each unit's people to their scorecard, the others to the ranking."""
+    text = _("Kết quả Chỉ số CCHC năm %(year)s đã được công bố.") % {"year": period.year}
+    if period.decision_number:
+        text += " " + _("Quyết định số %(number)s ngày %(date)s.") % {
+            "number": period.decision_number,
+            "date": period.decision_date.strftime("%d/%m/%Y") if period.decision_date else "",
+        }
+    units = _agency_groups(
+        Assessment.objects.filter(period=period),
+        lambda _pk, code: _link("reports:scorecard", period.year, code),
+    )
+    everyone_else = team_user_ids(period) | _province_user_ids() | _leadership_user_ids()
+    _notify_groups(
+        groups=[*units, (everyone_else, _link("ranking_year", period.year))],
+        kind=NotificationKind.RESULTS,
+        key=key,
+        period=period,
+        title=_("Công bố kết quả Chỉ số CCHC năm %(year)s") % {"year": period.year},
+        text=text,
+    )
+
+
 def _supplement_requests_notify(period: Period) -> None:
+    """Each unit with flagged items: which ones, and the window (from when, until when)."""
     flagged: dict[int, list[str]] = {}
-    for unit_id, code in LeafScore.objects.filter(
+    for assessment_id, code in LeafScore.objects.filter(
         assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
-    ).values_list("assessment__unit_id", "criterion__code"):
-        flagged.setdefault(unit_id, []).append(code)
-    deadline = timezone.localtime(period.supplement_end).strftime("%H:%M %d/%m/%Y")
-    for unit_id, codes in flagged.items():
-        notify_on_commit(
+    ).values_list("assessment_id", "criterion__code"):
+        flagged.setdefault(assessment_id, []).append(code)
+    units = dict(Assessment.objects.filter(pk__in=flagged).values_list("pk", "unit_id"))
+    for assessment_id, codes in flagged.items():
+        unit_id = units[assessment_id]
+        notify(
+            kind=NotificationKind.SUPPLEMENT,
             key=f"supplement:{period.year}:{unit_id}",
             user_ids=agency_user_ids(period, [unit_id]),
-            subject=_subject(period, _("Yêu cầu giải trình bổ sung")),
-            body=_(
-                "Tổ giúp việc đề nghị đơn vị giải trình, bổ sung tài liệu cho các tiêu chí: "
-                "%(codes)s. Hạn giải trình bổ sung: %(deadline)s."
+            period=period,
+            link=_link("appraisal_agency", assessment_id),
+            title=_("Yêu cầu giải trình bổ sung"),
+            text=_(
+                "Tổ giúp việc đề nghị đơn vị giải trình, bổ sung tài liệu cho %(n)s tiêu chí: "
+                "%(codes)s. Thời gian giải trình bổ sung: từ %(start)s đến %(end)s."
             )
-            % {"codes": ", ".join(sorted(codes)), "deadline": deadline},
+            % {
+                "n": len(codes),
+                "codes": ", ".join(sorted(codes)),
+                "start": _when(period.supplement_start),
+                "end": _when(period.supplement_end),
+            },
         )
 
 
@@ -487,11 +535,14 @@ def _assignments_notify(period: Period, changed: list[Assignment]) -> None:
         by_user.setdefault(a.appraiser_id, []).append(f"{a.unit.code} × {a.field.code}")
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     for user_id, items in by_user.items():
-        notify_on_commit(
+        notify(
+            kind=NotificationKind.ASSIGNMENT,
             key=f"assignment:{period.year}:{stamp}",
             user_ids=[user_id],
-            subject=_subject(period, _("Phân công thẩm định")),
-            body=_("Bạn được phân công thẩm định %(n)s mục (đơn vị × lĩnh vực): %(items)s.")
+            period=period,
+            link=_link("appraisal_queue", period.year),
+            title=_("Phân công thẩm định"),
+            text=_("Bạn được phân công thẩm định %(n)s mục (đơn vị × lĩnh vực): %(items)s.")
             % {"n": len(items), "items": ", ".join(items)},
         )
 
@@ -748,7 +799,7 @@ def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
     )
     now = timezone.now()
     if check is None:
-        return CrossCheck.objects.create(
+        check = CrossCheck.objects.create(
             assessment=assessment,
             criterion_id=criterion.pk,
             stage=stage,
@@ -756,11 +807,16 @@ def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
             requested_at=now,
             checker=_pick_checker(assessment.period, assessment, criterion, actor.pk),
         )
+        _cross_check_notify(check)
+        return check
     keep = (
         check.checker_id
         and check.checker_id != actor.pk
         and assessment.unit_id not in home_unit_ids(check.checker, assessment.period.year)
     )
+    # The checker hears of it when the item is new to them: a new checker, or a check they
+    # had concluded that a new score reopens (not each re-save of a score still waiting).
+    tell = not keep or not check.is_open
     check.requested_by = actor
     check.requested_at = now
     check.decided_at = None
@@ -769,7 +825,34 @@ def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
     if not keep:
         check.checker = _pick_checker(assessment.period, assessment, criterion, actor.pk)
     check.save()
+    if tell:
+        _cross_check_notify(check)
     return check
+
+
+def _cross_check_notify(check: CrossCheck) -> None:
+    """The checker given a cross-check: which unit and leaf, and where to conclude it."""
+    if check.checker_id is None:
+        return  # none available: the secretariat assigns one (cross_check_assign)
+    assessment = check.assessment
+    notify(
+        kind=NotificationKind.CROSS_CHECK,
+        key=f"cross_check:{check.pk}:{check.checker_id}:{check.requested_at.isoformat()}",
+        user_ids=[check.checker_id],
+        period=assessment.period,
+        link=_link("appraisal_cross_check", check.pk),
+        title=_("Thẩm định chéo: %(unit)s — %(code)s")
+        % {"unit": assessment.unit.name, "code": check.criterion.code},
+        text=_(
+            "Bạn được giao thẩm định chéo điểm tiêu chí %(code)s của %(unit)s (%(stage)s), "
+            "do thành viên cùng đơn vị công tác với đơn vị được thẩm định chấm."
+        )
+        % {
+            "code": check.criterion.code,
+            "unit": assessment.unit.name,
+            "stage": Stage(check.stage).label,
+        },
+    )
 
 
 @transaction.atomic
@@ -935,8 +1018,11 @@ def cross_check_assign(*, actor, cross_check: CrossCheck, checker) -> CrossCheck
             _("Người được giao không phải thành viên Tổ giúp việc."), code="not_member"
         )
     old = {"checker": check.checker.username if check.checker else None}
+    changed = check.checker_id != checker.pk
     check.checker = checker
     check.save(update_fields=["checker"])
+    if changed and check.is_open:
+        _cross_check_notify(check)
     audit_record(
         period=period,
         actor=actor,
@@ -1172,47 +1258,67 @@ def decision_record(*, actor, period: Period, number: str, date, signer: str) ->
 # --- reminders ----------------------------------------------------------------------------
 
 
-def _audience(period: Period, audience: str) -> set[int]:
-    if audience == "agency":
-        return agency_user_ids(period)
+def _audience(period: Period, audience: str) -> list[tuple[set[int], str]]:
+    """Who is reminded of a deadline, in groups sharing a link."""
+    if audience == "agency":  # the units that have not submitted yet
+        drafts = Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT)
+        return _agency_groups(drafts, lambda pk, _code: _link("workspace", pk))
     if audience == "agency_flagged":
-        units = LeafScore.objects.filter(
-            assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
-        ).values_list("assessment__unit_id", flat=True)
-        return agency_user_ids(period, set(units))
-    return set(
+        flagged = Assessment.objects.filter(
+            period=period,
+            scores__stage=Stage.ROUND1,
+            scores__supplement_requested=True,
+        ).distinct()
+        return _agency_groups(flagged, lambda pk, _code: _link("appraisal_agency", pk))
+    appraisers = set(
         Assignment.objects.filter(period=period).values_list("appraiser_id", flat=True)
     ) | set(
         CrossCheck.objects.filter(assessment__period=period, checker__isnull=False).values_list(
             "checker_id", flat=True
         )
     )
+    return [(appraisers, _link("appraisal_queue", period.year))]
+
+
+def _reminder_bucket(working_days_left: int) -> int | None:
+    """The reminder due with that many working days left (3: the "3 days" one …), or None."""
+    return next(
+        (days for days in sorted(workflow.REMINDER_DAYS) if working_days_left <= days), None
+    )
 
 
 def deadline_reminders_send(*, now=None) -> int:
-    """E-mail reminders 3 days and 1 day before each deadline of the phase in progress.
+    """Reminders 3 working days and 1 working day before each deadline of the phase in
+    progress (weekends, holidays and the province's days do not count: scoring.calendar).
 
-    Each reminder goes once per person (NotificationLog): running it twice sends nothing new.
+    Each reminder reaches each person once (per deadline date: a moved deadline is reminded
+    again); running it twice tells no one anything new. Returns how many were new.
     """
     now = now or timezone.now()
-    sent = 0
+    today = timezone.localtime(now).date()
+    config = calendar.province_days()
+    told = 0
     for period in Period.objects.exclude(phase=Phase.PUBLISHED):
         for field_name, (phase, audience) in workflow.DEADLINES.items():
             deadline = getattr(period, field_name)
             if deadline is None or period.phase != phase or now >= deadline:
                 continue
-            days_left = sorted(workflow.REMINDER_DAYS)
-            for position, days in enumerate(days_left):
-                lower = deadline - timedelta(days=days)
-                upper = deadline - timedelta(days=days_left[position - 1]) if position else deadline
-                if not lower <= now < upper:
-                    continue
-                label = str(Period._meta.get_field(field_name).verbose_name)
-                sent += _send_once(
-                    key=f"reminder:{period.year}:{field_name}:{days}",
-                    recipients=User.objects.filter(pk__in=_audience(period, audience)),
-                    subject=_subject(period, _("Nhắc hạn: %(what)s") % {"what": label}),
-                    body=_("Còn %(days)s ngày đến %(what)s: %(when)s.")
-                    % {"days": days, "what": label, "when": _when(deadline)},
-                )
-    return sent
+            due_day = calendar.local_date(deadline)
+            left = calendar.working_days_between(today, due_day, config)
+            bucket = _reminder_bucket(left)
+            if bucket is None:
+                continue
+            label = str(Period._meta.get_field(field_name).verbose_name)
+            if left == 0:
+                text = _("Hôm nay là hạn cuối: %(what)s, %(when)s.")
+            else:
+                text = _("Còn %(days)s ngày làm việc đến %(what)s: %(when)s.")
+            told += _notify_groups(
+                groups=_audience(period, audience),
+                kind=NotificationKind.DEADLINE,
+                key=f"reminder:{period.year}:{field_name}:{due_day.isoformat()}:{bucket}",
+                period=period,
+                title=_("Nhắc hạn: %(what)s") % {"what": label},
+                text=text % {"days": left, "what": label, "when": _when(deadline)},
+            )
+    return told

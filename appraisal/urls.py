@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 urlpatterns = [
     path("<int:year>/", views.cycle, name="appraisal_cycle"),
+    path("<int:year>/lich/", views_calendar.calendar_page, name="appraisal_calendar"),
     path("<int:year>/chuyen-giai-doan/", views.phase_move, name="appraisal_phase_move"),
     path("<int:year>/quyet-dinh/", views.decision, name="appraisal_decision"),
     path("<int:year>/thong-qua/", views.approve, name="appraisal_approve"),

@@ -102,7 +102,7 @@ STAGE_OF_PHASE: dict[str, str] = {
     Phase.ROUND2: Stage.FINAL,
 }
 
-# The deadlines reminded 3 days and 1 day before: Period date field → (the phase it ends,
+# The deadlines reminded 3 working days and 1 working day before: Period date field → (the phase it ends,
 # who is reminded).
 DEADLINES: dict[str, tuple[str, str]] = {
     "self_assessment_deadline": (Phase.SELF_ASSESSMENT, "agency"),

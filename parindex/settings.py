@@ -186,6 +186,8 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cchc@example.gov.vn")
+# The portal's address as its users reach it: links in notification e-mails.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     # Token first: a refused or missing token is answered 401 with WWW-Authenticate: Token.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tai-lieu/", include("evidence.urls")),
     path("bao-cao/", include("reports.urls")),
     path("tham-dinh/", include("appraisal.urls")),
+    path("thong-bao/", include("appraisal.urls_notifications")),
     path("du-lieu-mo/", include("reports.urls_open")),
     path("", include("scoring.urls")),
 ]

@@ -6,6 +6,8 @@ series, a zero line so negative values (year-over-year deltas) extend to the lef
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
@@ -28,8 +30,53 @@ def _label(value: Decimal, percent: bool) -> str:
     return engine.vn_percent(value) if percent else engine.vn_number(value)
 
 
-def _short(text: str, limit: int = 42) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+LABEL_LIMIT = 42
+
+
+def _cut_end(name: str, limit: int) -> str:
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rstrip()
+    space = cut.rfind(" ")
+    if space > limit * 0.6:  # end on a word when that keeps most of the room
+        cut = cut[:space]
+    return cut.rstrip(" ,;-–") + "…"
+
+
+def _cut_middle(name: str, limit: int) -> str:
+    """The beginning and the end, where names of one kind differ ("UBND xã …")."""
+    room = limit - 3  # the " … " between them
+    head = name[: room // 2]
+    if " " in head[len(head) // 2 :]:  # end the beginning on a word
+        head = head[: head.rfind(" ")]
+    tail = name[-(room - len(head)) :]
+    if " " in tail[: len(tail) // 2]:  # start the end on a word
+        tail = tail[tail.find(" ") + 1 :]
+    return head.rstrip() + " … " + tail.lstrip()
+
+
+def short_labels(names: Sequence[str], limit: int = LABEL_LIMIT) -> list[str]:
+    """Chart labels of at most `limit` characters that never make two names look alike.
+
+    A name that fits is kept; a longer one is cut at a word with "…". Where two different
+    names would be cut to the same text, each keeps its beginning and its end instead, and
+    where even that collides, the whole name is shown. The full name goes in the label's
+    tooltip (SVG <title>, Chart.js tooltip).
+    """
+    names = [str(name) for name in names]
+    labels = [_cut_end(name, limit) for name in names]
+    for shorten in (_cut_middle, lambda name, _limit: name):
+        owners: dict[str, set[str]] = defaultdict(set)
+        for name, label in zip(names, labels, strict=True):
+            owners[label].add(name)
+        clashing = {label for label, who in owners.items() if len(who) > 1}
+        if not clashing:
+            break
+        labels = [
+            shorten(name, limit) if label in clashing and label != name else label
+            for name, label in zip(names, labels, strict=True)
+        ]
+    return labels
 
 
 def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
@@ -67,11 +114,14 @@ def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
         colour = COLOURS[position % len(COLOURS)]
         parts.append(f'<rect x="{x}" y="24" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="33">{escape(str(name))}</text>')
+    labels = short_labels(chart.categories)
     for row, category in enumerate(chart.categories):
         y = top + row * row_height
+        label, full = labels[row], str(category)
+        tooltip = f"<title>{escape(full)}</title>" if label != full else ""
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + row_height / 2 + 2:.1f}" '
-            f'text-anchor="end">{escape(_short(str(category)))}</text>'
+            f'text-anchor="end">{tooltip}{escape(label)}</text>'
         )
         for position, (_name, series) in enumerate(chart.series):
             value = series[row] if row < len(series) else None

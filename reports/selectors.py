@@ -406,11 +406,19 @@ def dashboard() -> dict:
         movers_down = sorted((u for u in moved if D(u["delta"]) < 0), key=lambda u: D(u["delta"]))[
             :5
         ]
+    # The ranking table shows each group's name (the report keeps codes: its JSON is a contract).
+    group_names = {g["group_code"]: g["group_name"] for g in report["groups"]} if report else {}
+    rows = (
+        [{**u, "group_name": group_names.get(u["group_code"], "")} for u in report["units"]]
+        if report
+        else []
+    )
     return {
         "current": current,
         "status": status,
         "latest": latest,
         "report": report,
+        "ranking_rows": rows,
         "movers_up": movers_up,
         "movers_down": movers_down,
     }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parindex.throttle import retry_after_seconds
 from scoring import selectors as scoring_selectors
+from scoring.enums import Band
 from scoring.models import Period
 from scoring.results_io import results_csv
 from scoring.services import PublishedYearError
@@ -21,6 +22,7 @@ from units.models import Unit
 from units.rules import unit_ids_of
 
 from . import selectors, services
+from .charts import short_labels
 from .documents import plan_document, province_document, scorecard_document
 from .enums import FileFormat, JobStatus, ReportKind
 from .exports import document_html_context
@@ -337,14 +339,21 @@ def dashboard(request):
     data = selectors.dashboard()
     chart = None
     if data["report"]:
+        names = [u["unit_name"] for u in data["report"]["units"]]
+        band_counts = data["report"]["overall"]["band_counts"]
         chart = {
             "ranking": {
-                "labels": [u["unit_name"] for u in data["report"]["units"]],
+                # Short labels never read alike; the tooltip shows the whole name.
+                "labels": short_labels(names),
+                "labels_narrow": short_labels(names, limit=24),  # a phone's width
+                "names": names,
                 "values": [u["index"] for u in data["report"]["units"]],
+                "bands": [u["band"] for u in data["report"]["units"]],
             },
             "bands": {
-                "labels": [str(label) for label in (_("Tốt"), _("Khá"), _("Trung bình"), _("Yếu"))],
-                "values": list(data["report"]["overall"]["band_counts"].values()),
+                "codes": list(band_counts),
+                "labels": [str(Band(code).label) for code in band_counts],
+                "values": list(band_counts.values()),
             },
         }
     return render(request, "reports/dashboard.html", {**data, "chart": chart})

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Assessment,
+    CalendarDay,
     Criterion,
     CriterionMax,
     Exemption,
@@ -57,3 +58,9 @@ class ExemptionAdmin(admin.ModelAdmin):
 class ResultAdmin(admin.ModelAdmin):
     list_display = ["period", "unit", "stage", "index", "band", "rank_in_group"]
     list_filter = ["period", "stage", "band"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "reason"]
+    list_filter = ["kind"]

@@ -1361,7 +1361,17 @@ def _users_create(unit_by_code: dict[str, Unit], summary: DemoSummary) -> list[U
     password = make_password(DEMO_PASSWORD)
     specs = _user_specs()
     users = User.objects.bulk_create(
-        [User(username=spec[0], full_name=spec[1], password=password) for spec in specs]
+        # Addresses at the example domain: a demo cycle's notifications reach the console
+        # e-mail backend (DJANGO_EMAIL_BACKEND), never a real mailbox.
+        [
+            User(
+                username=spec[0],
+                full_name=spec[1],
+                password=password,
+                email=f"{spec[0]}@example.gov.vn",
+            )
+            for spec in specs
+        ]
         + [
             User(
                 username="admin",

@@ -59,3 +59,10 @@ class AssessmentStatus(models.TextChoices):
 class ResultSource(models.TextChoices):
     COMPUTED = "computed", _("Tính từ điểm chấm")
     IMPORTED = "imported", _("Nhập từ kết quả đã công bố")
+
+
+class DayKind(models.TextChoices):
+    """A day the province sets apart from the national calendar."""
+
+    OFF = "off", _("Ngày nghỉ")
+    WORKING = "working", _("Ngày làm việc bù")

@@ -9,6 +9,7 @@ from units.models import Group, Unit
 from .enums import (
     AssessmentStatus,
     Band,
+    DayKind,
     Method,
     NodeKind,
     NodeLevel,
@@ -42,6 +43,7 @@ class Period(models.Model):
         **SCORE,
     )
     cap_index_at_100 = models.BooleanField(_("chỉ số tối đa 100%"), default=True)
+    criteria_issued = models.DateField(_("ban hành bộ tiêu chí"), null=True, blank=True)
     self_assessment_opens = models.DateTimeField(_("mở tự đánh giá"), null=True, blank=True)
     self_assessment_deadline = models.DateTimeField(
         _("hạn nộp hồ sơ tự đánh giá"), null=True, blank=True
@@ -53,10 +55,13 @@ class Period(models.Model):
     )
     round1_start = models.DateTimeField(_("bắt đầu thẩm định lần 1"), null=True, blank=True)
     round1_end = models.DateTimeField(_("kết thúc thẩm định lần 1"), null=True, blank=True)
+    cross_check_date = models.DateField(_("thẩm định chéo"), null=True, blank=True)
+    round1_meeting = models.DateField(_("họp thông qua kết quả lần 1"), null=True, blank=True)
     supplement_start = models.DateTimeField(_("bắt đầu giải trình bổ sung"), null=True, blank=True)
     supplement_end = models.DateTimeField(_("hạn giải trình bổ sung"), null=True, blank=True)
     round2_start = models.DateTimeField(_("bắt đầu thẩm định lần 2"), null=True, blank=True)
     round2_end = models.DateTimeField(_("kết thúc thẩm định lần 2"), null=True, blank=True)
+    working_group_meeting = models.DateField(_("họp Tổ giúp việc"), null=True, blank=True)
     council_date = models.DateTimeField(_("họp Hội đồng"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định công bố"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -296,3 +301,28 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period.year} ({self.get_stage_display()}): {self.index}"
+
+
+class CalendarDay(models.Model):
+    """A day the province sets for its year on top of the national calendar: an extra day
+    off, or a make-up working day (a weekend day worked in exchange). Read by
+    scoring.calendar; keyed by the date itself, so one row serves every year's cycle."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=8, choices=DayKind.choices)
+    reason = models.CharField(_("lý do"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày nghỉ, ngày làm bù của tỉnh")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù của tỉnh")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="calendarday_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.reason}"

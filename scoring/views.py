@@ -33,8 +33,16 @@ def home(request):
             "roles": roles,
             "assessments": assessments,
             "published": selectors.period_published_list()[:5],
+            "next_actions": _next_actions(request.user, period),
         },
     )
+
+
+def _next_actions(user, period) -> list:
+    """What to do now, per role: read from the appraisal (a later layer, imported here)."""
+    from appraisal.todo import next_actions
+
+    return next_actions(actor=user, period=period)
 
 
 def ranking_index(request):

@@ -62,3 +62,33 @@ def test_index_job_runs_on_a_real_worker_and_is_idempotent(worker):
     results = Result.objects.filter(period=period, stage=Stage.FINAL).order_by("rank_in_group")
     assert [r.rank_in_group for r in results] == [1, 2]
     assert [str(r.appraised_score) for r in results] == ["4.00", "3.00"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notification_emails_sent_once_by_a_real_worker(worker):
+    """A committed phase move queues its e-mails on the broker; the worker sends each once."""
+    import time
+
+    from appraisal import services, tasks
+    from appraisal.models import Notification
+    from units.enums import RoleKind
+
+    celery_app.conf.task_always_eager = False
+    group = f.make_group("so")
+    period = f.make_period(2025, Phase.SETUP, groups=[group])
+    secretariat = f.make_user(RoleKind.SECRETARIAT)
+    staff = f.make_user(RoleKind.AGENCY_STAFF, f.make_unit(group))
+    for user in (secretariat, staff):
+        user.email = f"{user.username}@example.gov.vn"
+        user.save(update_fields=["email"])
+    f.make_assessment(period, staff.roles.get().unit)
+    services.phase_move(actor=secretariat, period=period, to_phase=Phase.SELF_ASSESSMENT)
+
+    rows = Notification.objects.filter(period=period)
+    assert rows.count() == 2
+    deadline = time.monotonic() + 60
+    while rows.filter(emailed_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not rows.filter(emailed_at__isnull=True).exists()
+    again = tasks.notification_emails_send.delay(list(rows.values_list("id", flat=True)))
+    assert again.get(timeout=60) == 0  # already sent: nothing new

@@ -36,6 +36,10 @@ def test_period_detail_has_phase_and_deadlines_with_offset(world):
         "round2_end",
         "council_date",
         "published_at",
+        "criteria_issued",
+        "cross_check_date",
+        "round1_meeting",
+        "working_group_meeting",
     ):
         assert key in data and data[key] is None
     assert [g["code"] for g in data["groups"]] == ["so-nganh", "huyen"]

@@ -57,6 +57,8 @@ REGISTRY = {
     "account_tokens": SIGNED_IN,  # one's own API tokens (POST revokes one of them)
     "logout": EVERYONE,
     "set_language": EVERYONE,  # the interface language (a cookie); no data
+    "notifications": SIGNED_IN,  # each person's own list
+    "notification_open": {STAFF},  # the notification in the URL is the own staff's
     # public pages
     "home": EVERYONE,
     "ranking_index": EVERYONE,
@@ -107,6 +109,7 @@ REGISTRY = {
     "reports:export": published_or(PROVINCE | {APPR}),
     # appraisal
     "appraisal_cycle": PROVINCE,
+    "appraisal_calendar": PROVINCE,  # GET: province staff; POST: the secretariat only
     "appraisal_phase_move": PROVINCE,
     "appraisal_decision": PROVINCE,
     "appraisal_approve": PROVINCE,
@@ -223,6 +226,7 @@ class World:
                 "assignment": self._assignment(period, nodes),
                 "cross_check": self._cross_check(own, nodes),
                 "report_file": self._report_file(period),
+                "notification": self._notification(period),
             }
 
     def _assignment(self, period, nodes):
@@ -241,6 +245,19 @@ class World:
             stage=Stage.ROUND1,
             requested_at=timezone.now(),
             checker=self.users[APPR],
+        )
+
+    def _notification(self, period):
+        from appraisal.models import Notification
+
+        return Notification.objects.create(
+            recipient=self.users[STAFF],
+            period=period,
+            kind="phase",
+            key=f"matrix:{period.year}",
+            title="Chuyển giai đoạn",
+            text="…",
+            link="/",
         )
 
     def _report_file(self, period):
@@ -268,6 +285,7 @@ class World:
             "stage": Stage.ROUND1,
             "cross_check_id": data["cross_check"].id,
             "assignment_id": data["assignment"].id,
+            "notification_id": data["notification"].id,
         }
         out = {}
         for kwarg in _kwarg_names(entry):

@@ -188,6 +188,23 @@ def test_dashboard_for_leadership_only(client, published_year, staff):
     assert "UBND huyện An Lão" in body and "+2,75" in body
 
 
+def test_dashboard_shows_group_names_and_band_colours(client, published_year, staff):
+    import json
+    import re
+
+    staff(RoleKind.LEADERSHIP)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    table = body[body.index('id="ranking"') :]
+    assert "<td>Khối cơ quan Trung ương</td>" in table and "<td>tw</td>" not in table
+    data = json.loads(
+        re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', body).group(1)
+    )
+    assert data["ranking"]["names"][0] == data["ranking"]["labels"][0]
+    assert set(data["ranking"]["bands"]) <= {"tot", "kha", "trung_binh", "yeu"}
+    assert data["bands"]["codes"] == ["tot", "kha", "trung_binh", "yeu"]
+    assert 'class="swatch swatch-trung_binh"' in body
+
+
 def test_index_runs_page_runs_job(
     client, published_year, staff, django_capture_on_commit_callbacks
 ):

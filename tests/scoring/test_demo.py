@@ -362,6 +362,12 @@ def test_demo_current_year_every_field_of_every_unit_has_an_appraiser(demo_db):
         assert assignment.field.code in [str(code) for code in expertise]
 
 
+def test_demo_users_have_addresses_for_notifications(demo_db):
+    # At the example domain: a demo cycle's e-mails reach the console backend only.
+    emails = list(User.objects.filter(is_superuser=False).values_list("username", "email"))
+    assert emails and all(email == f"{name}@example.gov.vn" for name, email in emails)
+
+
 # --- the 2025 reorganisation ------------------------------------------------------------------
 
 MERGED = {"SO-NNPTNT", "SO-TNMT", "SO-BDT", "XA-006", "XA-007"}
