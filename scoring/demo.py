@@ -13,7 +13,7 @@ by the set-up of the year (scoring.unit_changes), as the secretariat would.
 Everything comes from `random.Random(SEED)`: two loads into empty databases give the same
 scores and results. The only time-dependent data are the current year's dates, which are
 placed around the moment of loading so that the demo's deadlines are always in the future,
-each on a working day (`on_working_day`).
+each on a working day (`scoring.calendar.next_working_day`: weekends and public holidays).
 
 Use `demo_load()` (or `python manage.py load_demo`); `demo_is_loaded()` tells whether the
 database already holds units.
@@ -35,7 +35,7 @@ from django.utils import timezone
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 
-from . import engine
+from . import calendar, engine
 from .enums import AssessmentStatus, Method, NodeKind, NodeLevel, Phase, Stage
 from .models import (
     Assessment,
@@ -1228,17 +1228,6 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
     return summary
 
 
-def on_working_day(day: dt.date) -> dt.date:
-    """`day` if it is a working day, else the next one.
-
-    Saturdays and Sundays only, for now: the province's working-day calendar (public
-    holidays, days off and make-up days) is meant to answer here.
-    """
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
     """A year's dates from the portal's opening and the self-assessment deadline: each on a
     working day and after the one before, with the gaps of the 2019 cycle."""
@@ -1247,9 +1236,9 @@ def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
 
     def after(day: dt.date, days: int) -> dt.date:
-        return on_working_day(day + dt.timedelta(days=days))
+        return calendar.next_working_day(day + dt.timedelta(days=days))
 
-    opens, deadline = on_working_day(opens), on_working_day(deadline)
+    opens, deadline = calendar.next_working_day(opens), calendar.next_working_day(deadline)
     round1_start = after(deadline, 2)
     round1_end = after(round1_start, 7)
     supplement_start = after(round1_end, 2)

@@ -67,7 +67,8 @@ NOT_PLANTED = {
     "evidence.EvidenceFile": {"storage_key", "original_name", "content_type", "sha256"},
     "appraisal.CrossCheck": {"comment"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Supplement": {"explanation"},  # pages only; the audit CSV carries it as JSON
-    "appraisal.NotificationLog": {"key", "subject"},
+    "appraisal.Notification": {"key", "link", "text", "title"},  # the bell and e-mail only
+    "scoring.CalendarDay": {"reason"},  # the calendar page only
     "reports.IndexRun": {"result_hash", "error"},
     "reports.ReportFile": {"file_key", "error"},
     "parindex.ApiToken": {"digest", "prefix"},

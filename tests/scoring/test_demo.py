@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from scoring import demo, engine
+from scoring import calendar, demo, engine
 from scoring.enums import AssessmentStatus, Method, NodeKind, NodeLevel, Phase, Stage
 from scoring.models import (
     Assessment,
@@ -412,18 +412,11 @@ def test_demo_current_year_dates_are_ordered_working_days_around_the_load(demo_d
     ]
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
     for moment in dates:
-        assert timezone.localtime(moment, demo.TZ).weekday() < 5, moment
+        day = timezone.localtime(moment, demo.TZ).date()
+        assert calendar.is_working_day(day), moment  # neither a weekend nor a public holiday
     # 15/12/2024 was a Sunday: that year's deadline is Monday 16/12/2024.
     deadline = Period.objects.get(year=2024).self_assessment_deadline
     assert timezone.localtime(deadline, demo.TZ).date().isoformat() == "2024-12-16"
-
-
-def test_on_working_day_moves_weekends_to_monday():
-    import datetime as dt
-
-    assert demo.on_working_day(dt.date(2026, 12, 5)) == dt.date(2026, 12, 7)  # Saturday
-    assert demo.on_working_day(dt.date(2026, 12, 6)) == dt.date(2026, 12, 7)  # Sunday
-    assert demo.on_working_day(dt.date(2026, 12, 1)) == dt.date(2026, 12, 1)  # Tuesday
 
 
 def test_demo_reports_state_the_basis_of_every_comparison_through_lineage(demo_db, client):
