@@ -13,6 +13,8 @@ from openpyxl.chart import Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from parindex.spreadsheets import workbook_print_setup
+
 from .charts import svg_bar_chart
 from .documents import BAND, DELTA, INT, NUM, PERCENT, Document, band_label
 
@@ -64,6 +66,7 @@ def document_xlsx(document: Document) -> bytes:
                 row_number += 1
     if document.charts:
         _chart_sheet(workbook, document, used)
+    workbook_print_setup(workbook, title=document.title)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

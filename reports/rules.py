@@ -115,6 +115,13 @@ def document_is_bundle(user, target) -> bool:
 
 
 @rules.predicate
+def province_staff_of_period_year(user, period) -> bool:
+    return period is not None and any(
+        has_role(user, kind, year=period.year) for kind in PROVINCE_ROLES
+    )
+
+
+@rules.predicate
 def secretariat_of_year(user, period) -> bool:
     return period is not None and has_role(user, RoleKind.SECRETARIAT, year=period.year)
 
@@ -160,6 +167,8 @@ rules.add_perm(
     document_is_bundle
     & (province_staff_of_year | (document_of_own_unit & document_results_public)),
 )
+# Every unit's documents of the year (object: Period): the year's province staff.
+rules.add_perm("reports.view_year_documents", province_staff_of_period_year)
 # Numbering documents (object: Period) and the province's details (no object).
 rules.add_perm("reports.issue_document", secretariat_of_year)
 rules.add_perm("reports.edit_document_settings", is_secretariat)

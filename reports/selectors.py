@@ -547,3 +547,72 @@ def supplement_letter_data(*, period: Period, unit: Unit) -> dict:
         "unit": unit,
         "items": flagged_items(assessment=assessment) if assessment else [],
     }
+
+
+def documents_overview(*, actor, period: Period) -> dict:
+    """The official documents of a year the actor may get: the province-wide ones, and per
+    unit (all the year's units for its province staff, else the actor's own units) the
+    supplement letter (units with flagged items), the notice (units with a final result)
+    and the dossier bundle. A fixed number of queries; permissions from reports.rules."""
+    from units.rules import unit_ids_of
+
+    from .enums import PROVINCE_DOCUMENT_KINDS, DocumentTarget, ReportKind
+    from .rules import BUNDLE
+
+    issues = document_issues_latest(period=period)
+    province = [
+        {"kind": kind, "label": ReportKind(kind).label, "issue": issues.get((kind, None))}
+        for kind in PROVINCE_DOCUMENT_KINDS
+        if actor.has_perm("reports.view_document", DocumentTarget(period, kind))
+    ]
+    staff = actor.has_perm("reports.view_year_documents", period)
+    unit_ids = set(
+        Assessment.objects.filter(period=period).values_list("unit_id", flat=True)
+    ) | set(
+        Result.objects.filter(period=period, stage=Stage.FINAL).values_list("unit_id", flat=True)
+    )
+    if not staff:
+        unit_ids &= unit_ids_of(actor)
+    flagged = dict(
+        LeafScore.objects.filter(
+            assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
+        )
+        .values("assessment__unit_id")
+        .annotate(n=Count("id"))
+        .values_list("assessment__unit_id", "n")
+    )
+    with_result = set(
+        Result.objects.filter(period=period, stage=Stage.FINAL, unit_id__in=unit_ids).values_list(
+            "unit_id", flat=True
+        )
+    )
+    rows = []
+    for unit in Unit.objects.filter(pk__in=unit_ids).select_related("group"):
+        letter = flagged.get(unit.pk, 0) and actor.has_perm(
+            "reports.view_document", DocumentTarget(period, ReportKind.SUPPLEMENT_REQUEST, unit)
+        )
+        notice = unit.pk in with_result and actor.has_perm(
+            "reports.view_document", DocumentTarget(period, ReportKind.UNIT_NOTICE, unit)
+        )
+        bundle = actor.has_perm("reports.download_bundle", DocumentTarget(period, BUNDLE, unit))
+        if not (letter or notice or bundle):
+            continue
+        rows.append(
+            {
+                "unit": unit,
+                "flagged": flagged.get(unit.pk, 0),
+                "letter": bool(letter),
+                "letter_issue": issues.get((ReportKind.SUPPLEMENT_REQUEST, unit.pk)),
+                "notice": notice,
+                "notice_issue": issues.get((ReportKind.UNIT_NOTICE, unit.pk)),
+                "bundle": bundle,
+            }
+        )
+    return {
+        "period": period,
+        "province": province,
+        "units": rows,
+        "can_issue": actor.has_perm("reports.issue_document", period),
+        "can_edit_settings": actor.has_perm("reports.edit_document_settings"),
+        "settings": document_settings_current(),
+    }

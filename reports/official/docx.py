@@ -50,7 +50,7 @@ WIDE_TABLE_PT = 11
 RECIPIENTS_TITLE_PT = 12
 RECIPIENTS_PT = 11
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-LEFT_HEADER_SHARE = 0.40  # the issuer's column; the national name takes the rest
+LEFT_HEADER_SHARE = 0.42  # the issuer's column; the national name takes the rest
 CHART_MAX_HEIGHT = Cm(21)
 TWIPS_PER_EMU = 1 / 635
 ALIGN = {
@@ -173,7 +173,7 @@ def _header(doc, document: OfficialDocument, width: Emu) -> None:
     first = issuer_cell.paragraphs[0]
     _tight(first)
     if header.parent:
-        _run(first, header.parent.upper(), size=HEADER_PT)
+        _run(first, header.parent.upper(), size=NATIONAL_PT)
         line = issuer_cell.add_paragraph()
         _tight(line)
     else:
@@ -197,7 +197,7 @@ def _header(doc, document: OfficialDocument, width: Emu) -> None:
     _rule_paragraph(nation_cell, width=right, line=Cm(5.6))
     place = nation_cell.add_paragraph()
     _tight(place, before=4)
-    _run(place, header.place_date, italic=True, size=BODY_PT)
+    _run(place, header.place_date, italic=True, size=HEADER_PT)
 
 
 def _title(doc, document: OfficialDocument, width: Emu) -> None:
@@ -267,13 +267,42 @@ def _cell_xml(text: str, *, width: int, size: int, align: str, bold=False, span=
     )
 
 
+def _column_widths(columns, sections, total: int, size: int) -> list[int]:
+    """Twips per column: shared in proportion to the columns' own widths, but never narrower
+    than a short content (code, number, band, a one-word header) needs on one line; the
+    long-text columns give up what the short ones take."""
+    longest = [max((len(w) for w in column.label.split()), default=0) for column in columns]
+    for section in sections:
+        for row in section["rows"]:
+            for position, cell in enumerate(row):
+                longest[position] = max(longest[position], len(cell["text"]))
+    char_twips = size * 11  # an average Times New Roman character, bold headers included
+    need = [chars * char_twips + 160 if chars <= 14 else 0 for chars in longest]
+    weights = [max(column.width, 4) for column in columns]
+    widths = [total * w / sum(weights) for w in weights]
+    for _round in range(3):
+        short = [i for i, width in enumerate(widths) if need[i] > width]
+        if not short:
+            break
+        for i in short:
+            widths[i] = need[i]
+        flexible = [i for i in range(len(widths)) if not need[i] or need[i] < widths[i]]
+        spare = total - sum(widths)
+        room = sum(widths[i] for i in flexible)
+        if not flexible or room <= 0:
+            break
+        for i in flexible:
+            widths[i] += spare * widths[i] / room
+    return [int(w) for w in widths]
+
+
 def _table_xml(block: TableBlock, width: Emu) -> str:
     table: Table = block.table
     columns = table.columns
     size = WIDE_TABLE_PT if len(columns) >= 7 else TABLE_PT
     total_twips = int(int(width) * TWIPS_PER_EMU)
-    weights = [max(column.width, 4) for column in columns]
-    widths = [total_twips * w // sum(weights) for w in weights]
+    sections = table.display_sections()
+    widths = _column_widths(columns, sections, total_twips, size)
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     parts = [
         f"<w:tbl {nsdecls('w')}><w:tblPr>"
@@ -293,7 +322,6 @@ def _table_xml(block: TableBlock, width: Emu) -> str:
             _cell_xml(column.label, width=w, size=size, align="center", bold=True, fill="EEF0F3")
         )
     parts.append("</w:tr>")
-    sections = table.display_sections()
     number = 0
     for section in sections:
         if section["title"]:
@@ -363,7 +391,12 @@ def _chart(doc, block: ChartBlock, width: Emu) -> None:
 
 
 def _closing(doc, document: OfficialDocument, width: Emu) -> None:
+    body = doc.paragraphs
+    if body:  # the last line of the body goes with the signature, never alone before it
+        body[-1].paragraph_format.keep_with_next = True
     table, _left, _right = _two_columns(doc, width, 0.5)
+    # Recipients and signer stay together on one page (the row never splits).
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     recipients_cell, signer_cell = table.rows[0].cells
     title = recipients_cell.paragraphs[0]
     _tight(title, align="left", before=12)

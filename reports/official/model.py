@@ -14,7 +14,7 @@ from reports.documents import BarChart, Table
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DRAFT_MARK = "DỰ THẢO"
-BLANK = "\u00a0" * 6  # the blank a draft leaves for the number, day and month
+BLANK = "\u00a0" * 5  # the blank a draft leaves for the number, day and month
 
 
 @dataclass(frozen=True)
