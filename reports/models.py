@@ -261,4 +261,4 @@ class DocumentIssue(models.Model):
         indexes = [models.Index(fields=["period", "kind", "unit"], name="documentissue_target")]
 
     def __str__(self):
-        return f"{self.number}/{self.symbol} ({self.issued_on:%d/%m/%Y})"
+        return f"{self.number:02d}/{self.symbol} ({self.issued_on:%d/%m/%Y})"

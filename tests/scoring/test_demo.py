@@ -31,9 +31,12 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def _clear():
     """Empty every table the demo fills, leaves first (single DELETEs, no cascade walk)."""
-    from appraisal.models import Assignment
+    from appraisal.models import Assignment, Supplement
+    from reports.models import DocumentSettings
 
     Assignment.objects.all().delete()
+    Supplement.objects.all().delete()
+    DocumentSettings.objects.all().delete()
     for model in (Result, Exemption, LeafScore, Assessment, CriterionMax):
         model.objects.all().delete()
     Criterion.objects.update(parent=None)
