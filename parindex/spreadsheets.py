@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 
 def _header_rows(sheet) -> int:
@@ -29,7 +30,7 @@ def workbook_print_setup(workbook, *, title: str = "") -> None:
     for sheet in workbook.worksheets:
         setup = sheet.page_setup
         setup.orientation = "landscape"
-        setup.paperSize = sheet.PAPERSIZE_A4
+        setup.paperSize = Worksheet.PAPERSIZE_A4
         setup.fitToWidth = 1
         setup.fitToHeight = 0  # as many pages as the rows need
         sheet.sheet_properties.pageSetUpPr.fitToPage = True

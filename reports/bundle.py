@@ -196,109 +196,151 @@ def _audit_csv(assessment: Assessment, *, show_names: bool) -> bytes:
     return _csv(rows)
 
 
-def _index_xlsx(title: str, rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+INDEX_HEADER = (
+    gettext_lazy("STT"),
+    gettext_lazy("Tệp trong gói"),
+    gettext_lazy("Loại"),
+    gettext_lazy("Tên tài liệu"),
+    gettext_lazy("Số, ký hiệu"),
+    gettext_lazy("Ngày"),
+    gettext_lazy("Cơ quan ban hành"),
+    gettext_lazy("Tiêu chí"),
+    gettext_lazy("Dung lượng (byte)"),
+    gettext_lazy("SHA-256"),
+    gettext_lazy("Nguồn thông tin số, ngày, cơ quan ban hành"),
+)
+INDEX_WIDTHS = (5, 40, 18, 40, 16, 12, 30, 16, 14, 20, 30)
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Mục lục")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
-        [
-            _("STT"),
-            _("Tệp trong gói"),
-            _("Loại"),
-            _("Tên tài liệu"),
-            _("Số, ký hiệu"),
-            _("Ngày"),
-            _("Cơ quan ban hành"),
-            _("Tiêu chí"),
-            _("Dung lượng (byte)"),
-            _("SHA-256"),
-            _("Nguồn thông tin số, ngày, cơ quan ban hành"),
-        ]
-    )
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    widths = (5, 40, 18, 40, 16, 12, 30, 16, 14, 20, 30)
-    for column, width in zip("ABCDEFGHIJK", widths, strict=True):
-        sheet.column_dimensions[column].width = width
+
+def _index_xlsx(title: str, rows: Iterable[list]) -> bytes:
+    """The index sheet, written row by row (openpyxl's write-only mode keeps no cells)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Mục lục"))
+    for position, width in enumerate(INDEX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = "A3"
     workbook_print_setup(workbook, title=title)
+
+    def bold(value, size=11):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True, size=size)
+        return cell
+
+    sheet.append([bold(title, 13)])
+    sheet.append([bold(str(label)) for label in INDEX_HEADER])
+    for row in rows:
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _chunks(queryset, size: int = 200):
+    """Model rows in lists of `size`, read with a server-side cursor (never all at once)."""
+    batch = []
+    for row in queryset.iterator(chunk_size=size):
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def bundle_filename(assessment: Assessment) -> str:
     return f"ho-so-{assessment.period.year}-{assessment.unit.code}.zip"
 
 
+def _evidence_name(position: int, evidence_file) -> str:
+    return f"tai-lieu/{position:03d}-{_safe_name(evidence_file.original_name)}"
+
+
 def bundle_stream(*, actor, assessment: Assessment, show_names: bool) -> Iterator[bytes]:
-    """The ZIP, chunk by chunk. The caller has checked reports.download_bundle."""
-    from evidence.selectors import evidence_criterion_codes, evidence_files
+    """The ZIP, chunk by chunk. The caller has checked reports.download_bundle.
+
+    The evidence files are read from the database in batches and copied 64 KiB at a time;
+    the index sheet, which lists them, is written last (its name sorts it first) from a second
+    pass over the same files. What stays in memory per file is its id and the ZIP's own
+    directory entry.
+    """
+    from evidence.models import EvidenceFile
     from scoring.selectors import stages_visible
 
     stages = [s for s in Stage.values if s in stages_visible(actor=actor, assessment=assessment)]
     scores, comments = _scores_csv(assessment, stages)
-    audit = _audit_csv(assessment, show_names=show_names)
-    files = evidence_files(assessment=assessment)
-    codes = evidence_criterion_codes(files=files)
-    facts = evidence_document_facts(files, unit=assessment.unit)
     generated = [
         ("01-diem-cac-vong.csv", _("Bảng điểm các vòng"), scores),
         ("02-nhan-xet.csv", _("Nhận xét thẩm định, giải trình bổ sung"), comments),
-        ("03-nhat-ky.csv", _("Nhật ký thay đổi"), audit),
+        ("03-nhat-ky.csv", _("Nhật ký thay đổi"), _audit_csv(assessment, show_names=show_names)),
     ]
-    evidence = [
-        (f"tai-lieu/{position:03d}-{_safe_name(f.original_name)}", f)
-        for position, f in enumerate(files, start=1)
-    ]
-    index_rows = []
-    for position, (name, label, content) in enumerate(generated, start=1):
-        index_rows.append([position, name, label, label, "", "", "", "", len(content), "", ""])
-    for position, (name, f) in enumerate(evidence, start=len(generated) + 1):
-        fact = facts.get(f.pk)
-        index_rows.append(
-            [
-                position,
-                name,
-                _("Tài liệu kiểm chứng"),
-                f.original_name,
-                fact.number if fact else "",
-                fact.date if fact else "",
-                fact.issuer if fact else "",
-                ", ".join(codes.get(f.pk, [])),
-                f.size,
-                f.sha256,
-                fact.source if fact else "",
-            ]
-        )
-    title = _("Hồ sơ Chỉ số CCHC năm %(y)s — %(u)s") % {
-        "y": assessment.period.year,
-        "u": assessment.unit.name,
-    }
+    files = (
+        EvidenceFile.objects.filter(assessment=assessment, removed_at__isnull=True)
+        .order_by("uploaded_at", "id")
+        .only("id", "storage_key", "original_name", "size", "sha256", "uploaded_at")
+    )
     sink = _Sink()
+    streamed: list[int] = []
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("00-muc-luc.xlsx", _index_xlsx(title, index_rows))
         for name, _label, content in generated:
             archive.writestr(name, content)
             yield sink.take()
-        for name, f in evidence:
-            info = zipfile.ZipInfo(
-                name, date_time=timezone.localtime(f.uploaded_at).timetuple()[:6]
-            )
-            info.compress_type = zipfile.ZIP_STORED  # PDF and images are compressed already
-            with (
-                default_storage.open(f.storage_key, "rb") as source,
-                archive.open(info, mode="w", force_zip64=True) as target,
-            ):
-                while chunk := source.read(CHUNK):
-                    target.write(chunk)
-                    yield sink.take()
-            yield sink.take()
+        for batch in _chunks(files):
+            for evidence_file in batch:
+                streamed.append(evidence_file.pk)
+                name = _evidence_name(len(streamed), evidence_file)
+                moment = timezone.localtime(evidence_file.uploaded_at).timetuple()[:6]
+                info = zipfile.ZipInfo(name, date_time=moment)
+                info.compress_type = zipfile.ZIP_STORED  # PDF and images are compressed already
+                with (
+                    default_storage.open(evidence_file.storage_key, "rb") as source,
+                    archive.open(info, mode="w", force_zip64=True) as target,
+                ):
+                    while chunk := source.read(CHUNK):
+                        target.write(chunk)
+                        yield sink.take()
+                yield sink.take()
+        title = _("Hồ sơ Chỉ số CCHC năm %(y)s — %(u)s") % {
+            "y": assessment.period.year,
+            "u": assessment.unit.name,
+        }
+        archive.writestr(
+            "00-muc-luc.xlsx",
+            _index_xlsx(title, _index_rows(generated, files.filter(pk__in=streamed), assessment)),
+        )
+        del streamed
+        yield sink.take()
     yield sink.take()
+
+
+def _index_rows(generated, files, assessment) -> Iterator[list]:
+    """One row per file of the bundle: the generated sheets, then each evidence file with
+    its number, date and issuer (evidence_document_facts) and the leaves it backs."""
+    from evidence.selectors import evidence_criterion_codes
+
+    for position, (name, label, content) in enumerate(generated, start=1):
+        yield [position, name, label, label, "", "", "", "", len(content), "", ""]
+    position = 0
+    for batch in _chunks(files):
+        codes = evidence_criterion_codes(files=batch)
+        facts = evidence_document_facts(batch, unit=assessment.unit)
+        for evidence_file in batch:
+            position += 1
+            fact = facts.get(evidence_file.pk)
+            yield [
+                len(generated) + position,
+                _evidence_name(position, evidence_file),
+                _("Tài liệu kiểm chứng"),
+                evidence_file.original_name,
+                fact.number if fact else "",
+                fact.date if fact else "",
+                fact.issuer if fact else "",
+                ", ".join(codes.get(evidence_file.pk, [])),
+                evidence_file.size,
+                evidence_file.sha256,
+                fact.source if fact else "",
+            ]

@@ -32,24 +32,28 @@ def _short(text: str, limit: int = 42) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
-    """The chart as an <svg> element (a string safe to embed in HTML)."""
+def svg_bar_chart(chart: BarChart, *, width: int = 720, category_labels: bool = True) -> str:
+    """The chart as an <svg> element (a string safe to embed in HTML).
+
+    `category_labels=False` leaves the names out (the official documents do so past
+    PNG_MAX_CATEGORY_LABELS bars, as png_bar_chart does: the names are in the tables)."""
     values = [v for _, series in chart.series for v in series if v is not None]
     low = min([Decimal(0), *values])
     high = max([Decimal(0), *values])
     if chart.percent:
         high = max(high, Decimal(100))
     span = (high - low) or Decimal(1)
+    label_width = LABEL_WIDTH if category_labels else 20
     # Room for the value labels of negative bars, left of the plot.
     pad = VALUE_WIDTH if low < 0 else 0
-    plot = width - LABEL_WIDTH - VALUE_WIDTH - pad
+    plot = width - label_width - VALUE_WIDTH - pad
     row_height = len(chart.series) * BAR_HEIGHT + GAP
     legend_height = 18
     top = 24 + legend_height
     height = top + max(1, len(chart.categories)) * row_height + 10
 
     def x_of(value: Decimal) -> float:
-        return LABEL_WIDTH + pad + float((Decimal(value) - low) / span) * plot
+        return label_width + pad + float((Decimal(value) - low) / span) * plot
 
     zero = x_of(Decimal(0))
     show_values = sum(len(series) for _, series in chart.series) <= MAX_VALUE_LABELS
@@ -63,16 +67,17 @@ def svg_bar_chart(chart: BarChart, *, width: int = 720) -> str:
         f'<text x="0" y="14" font-size="12" font-weight="bold">{escape(chart.title)}</text>',
     ]
     for position, (name, _series) in enumerate(chart.series):
-        x = LABEL_WIDTH + position * 120
+        x = label_width + position * 120
         colour = COLOURS[position % len(COLOURS)]
         parts.append(f'<rect x="{x}" y="24" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="33">{escape(str(name))}</text>')
     for row, category in enumerate(chart.categories):
         y = top + row * row_height
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + row_height / 2 + 2:.1f}" '
-            f'text-anchor="end">{escape(_short(str(category)))}</text>'
-        )
+        if category_labels:
+            parts.append(
+                f'<text x="{label_width - 6}" y="{y + row_height / 2 + 2:.1f}" '
+                f'text-anchor="end">{escape(_short(str(category)))}</text>'
+            )
         for position, (_name, series) in enumerate(chart.series):
             value = series[row] if row < len(series) else None
             if value is None:

@@ -8,9 +8,9 @@ import base64
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from reports.charts import svg_bar_chart
+from reports.charts import PNG_MAX_CATEGORY_LABELS, svg_bar_chart
 
-from .docx import _roman
+from .docx import TABLE_PT, WIDE_TABLE_PT, _column_widths, _roman
 from .model import (
     DRAFT_MARK,
     MOTTO,
@@ -28,7 +28,11 @@ from .model import (
 def _table(block: TableBlock) -> dict:
     table = block.table
     sections, number = [], 0
-    for section in table.display_sections():
+    shown = table.display_sections()
+    small = len(table.columns) >= 7
+    # The Word file's column widths, as percentages: a fixed layout, no measuring of cells.
+    widths = _column_widths(table.columns, shown, 10000, WIDE_TABLE_PT if small else TABLE_PT)
+    for section in shown:
         title = section["title"]
         if title:
             number += 1
@@ -40,13 +44,15 @@ def _table(block: TableBlock) -> dict:
         "note": table.note,
         "columns": table.columns,
         "sections": sections,
-        "small": len(table.columns) >= 7,
+        "small": small,
+        "widths": [f"{w / 100:.2f}" for w in widths],
         "empty": not any(s["rows"] for s in sections),
     }
 
 
 def _chart(block: ChartBlock) -> str:
-    svg = svg_bar_chart(block.chart).encode()
+    names = len(block.chart.categories) <= PNG_MAX_CATEGORY_LABELS  # as the Word file's PNG
+    svg = svg_bar_chart(block.chart, category_labels=names).encode()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 

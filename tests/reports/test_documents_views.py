@@ -419,7 +419,8 @@ def test_bundle_zip_holds_index_scores_comments_audit_and_evidence(client, login
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == 'attachment; filename="ho-so-2024-SO-YT.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    names = archive.namelist()
+    names = sorted(archive.namelist())
+    assert archive.namelist()[-1] == "00-muc-luc.xlsx"  # written last, listed first
     assert names == [
         "00-muc-luc.xlsx",
         "01-diem-cac-vong.csv",
