@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import DossierStats, ImprovementItem, ImprovementPlan, IndexRun, ReportFile
+from .models import (
+    DocumentIssue,
+    DocumentSettings,
+    DossierStats,
+    ImprovementItem,
+    ImprovementPlan,
+    IndexRun,
+    ReportFile,
+)
 
 
 @admin.register(IndexRun)
@@ -29,3 +37,27 @@ class ImprovementPlanAdmin(admin.ModelAdmin):
 @admin.register(DossierStats)
 class DossierStatsAdmin(admin.ModelAdmin):
     list_display = ["__str__"]
+
+
+class ReadOnlyHistoryAdmin(admin.ModelAdmin):
+    """Append-only rows (their own audit trail): looked at here, written in the portal."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentSettings)
+class DocumentSettingsAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["issuer_name", "province_name", "signer_name", "saved_by", "saved_at"]
+
+
+@admin.register(DocumentIssue)
+class DocumentIssueAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "period", "kind", "unit", "issued_by", "issued_at"]
+    list_filter = ["kind", "period"]

@@ -584,3 +584,20 @@ def test_libreoffice_converts_every_docx(year, tmp_path):
         pdf = out / f"{path.stem}.pdf"
         assert pdf.exists(), (path.name, result.stdout, result.stderr)
         assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_a_province_template_replaces_the_letterhead(year, settings, tmp_path):
+    from docx.shared import Mm
+
+    from reports.official.docx import template_build
+
+    path = template_build(tmp_path / "tinh.docx")
+    template = Document(str(path))
+    template.sections[0].left_margin = Mm(35)
+    template.sections[0].header.paragraphs[0].add_run(" — Sở Nội vụ tỉnh Bình Định Xanh")
+    template.save(str(path))
+    settings.OFFICIAL_DOCX_TEMPLATE = str(path)
+    doc = _docx(ReportKind.YEAR_REPORT, year["period"])
+    assert round(doc.sections[0].left_margin.mm) == 35
+    assert "Sở Nội vụ tỉnh Bình Định Xanh" in doc.sections[0].header.paragraphs[0].text
+    assert doc.tables[0].rows[0].cells[0].paragraphs[1].text == "SỞ NỘI VỤ"
