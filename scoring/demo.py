@@ -1483,9 +1483,9 @@ def _past_year_scores(period, year, nodes, criteria, units, base_quality, stages
     for unit in units:
         scores.extend(per_unit[unit.code])
     flagged = _appraisal_notes(year, units, per_unit, leaves) if len(stages) == 3 else []
-    late_unit, late_at = LATE_SUBMISSIONS.get(year, (None, None))
-    if late_unit in by_unit:
-        by_unit[late_unit].submitted_at = late_at
+    late_unit, (month, day, hour, minute) = LATE_SUBMISSION
+    if year == PAST_YEARS[-1] and late_unit in by_unit:
+        by_unit[late_unit].submitted_at = _local(year, month, day, hour, minute)
         by_unit[late_unit].is_late = True
     Assessment.objects.bulk_update(
         assessments, ["late_dossier_percent", "sipas", "submitted_at", "is_late"]
@@ -1525,7 +1525,8 @@ FIELD_COMMENTS = {
 SUPPLEMENT_COMMENT = (
     "Đề nghị bổ sung tài liệu kiểm chứng chứng minh kết quả thực hiện; giải trình chưa thuyết phục."
 )
-LATE_SUBMISSIONS = {2024: ("ND-CA", dt.datetime(2024, 12, 16, 9, 15, tzinfo=TZ))}
+# The last published year's one dossier sent after the deadline (15/12, 23:59): the morning after.
+LATE_SUBMISSION = ("ND-CA", (12, 16, 9, 15))
 
 
 def _appraisal_notes(year, units, per_unit, leaves) -> list[tuple[LeafScore, str]]:

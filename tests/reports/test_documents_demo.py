@@ -62,6 +62,6 @@ def test_demo_published_year_produces_all_four_documents(demo_db, year):
     if year == demo.PAST_YEARS[-1]:
         assert flagged is not None
         assert "tiêu chí thành phần sau:" in letter
-        assert "Nộp hồ sơ trễ hạn: Công an tỉnh (nộp ngày 16/12/2024)." in report
+        assert f"Nộp hồ sơ trễ hạn: Công an tỉnh (nộp ngày 16/12/{year})." in report
         pdf = official_bytes(official_document(ReportKind.YEAR_REPORT, period), "pdf")
         assert pdf[:4] == b"%PDF"
