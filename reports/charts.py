@@ -118,7 +118,7 @@ def svg_bar_chart(chart: BarChart, *, width: int = 720, category_labels: bool = 
 
 # --- the same chart as a PNG (Word documents) ----------------------------------------------
 
-PNG_WIDTH = 1600  # pixels for a 16 cm wide picture: about 250 dpi
+PNG_WIDTH = 1200  # pixels for a 16 cm wide picture: about 190 dpi
 PNG_FONTS = (
     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -149,10 +149,14 @@ def _hex(colour: str) -> tuple[int, int, int]:
 def png_bar_chart(chart: BarChart) -> bytes:
     """The chart drawn with Pillow as svg_bar_chart draws it (same data, same colours, same
     layout: grouped horizontal bars, a zero line, values or a scale): for Word documents,
-    which do not take SVG reliably."""
+    which do not take SVG reliably. Sizes are given for a 1600-pixel canvas and scaled to
+    PNG_WIDTH."""
     from io import BytesIO
 
     from PIL import Image, ImageDraw
+
+    def px(n: float) -> int:
+        return round(n * PNG_WIDTH / 1600)
 
     values = [v for _, series in chart.series for v in series if v is not None]
     low = min([Decimal(0), *values])
@@ -161,36 +165,36 @@ def png_bar_chart(chart: BarChart) -> bytes:
         high = max(high, Decimal(100))
     span = (high - low) or Decimal(1)
     many = len(chart.categories) > PNG_MAX_CATEGORY_LABELS
-    bar = 8 if many else 26
-    gap = 3 if many else 14
-    label_width = 40 if many else 560
-    value_width = 150
+    bar = px(8 if many else 26)
+    gap = px(3 if many else 14)
+    label_width = px(40 if many else 560)
+    value_width = px(150)
     pad = value_width if low < 0 else 0
     plot = PNG_WIDTH - label_width - value_width - pad
     row_height = len(chart.series) * bar + gap
-    font, small, title_font = _png_font(28), _png_font(24), _png_font(32, bold=True)
-    top = 110
+    font, small, title_font = _png_font(px(28)), _png_font(px(24)), _png_font(px(32), bold=True)
+    top = px(110)
     show_values = sum(len(series) for _, series in chart.series) <= MAX_VALUE_LABELS
-    height = top + max(1, len(chart.categories)) * row_height + (60 if not show_values else 20)
+    height = top + max(1, len(chart.categories)) * row_height + px(60 if not show_values else 20)
     image = Image.new("RGB", (PNG_WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
 
     def x_of(value: Decimal) -> float:
         return label_width + pad + float((Decimal(value) - low) / span) * plot
 
-    draw.text((0, 8), chart.title, fill="black", font=title_font)
+    draw.text((0, px(8)), chart.title, fill="black", font=title_font)
     for position, (name, _series) in enumerate(chart.series):
-        x = label_width + pad + position * 260
+        x = label_width + pad + position * px(260)
         colour = _hex(COLOURS[position % len(COLOURS)])
-        draw.rectangle([x, 62, x + 24, 86], fill=colour)
-        draw.text((x + 34, 58), str(name), fill="black", font=font)
+        draw.rectangle([x, px(62), x + px(24), px(86)], fill=colour)
+        draw.text((x + px(34), px(58)), str(name), fill="black", font=font)
     zero = x_of(Decimal(0))
     plot_bottom = top + len(chart.categories) * row_height
     for row, category in enumerate(chart.categories):
         y = top + row * row_height
         if not many:
             draw.text(
-                (label_width - 12, y + row_height / 2 - gap / 2),
+                (label_width - px(12), y + row_height / 2 - gap / 2),
                 _short(str(category), 36),
                 fill="black",
                 font=font,
@@ -204,11 +208,11 @@ def png_bar_chart(chart: BarChart) -> bytes:
             left, right = min(zero, x_value), max(zero, x_value)
             bar_y = y + position * bar
             colour = _hex(COLOURS[position % len(COLOURS)])
-            draw.rectangle([left, bar_y, max(right, left + 1), bar_y + bar - 3], fill=colour)
+            draw.rectangle([left, bar_y, max(right, left + 1), bar_y + bar - px(3)], fill=colour)
             if show_values:
-                anchor_x = right + 8 if value >= 0 else left - 8
+                anchor_x = right + px(8) if value >= 0 else left - px(8)
                 draw.text(
-                    (anchor_x, bar_y + (bar - 3) / 2),
+                    (anchor_x, bar_y + (bar - px(3)) / 2),
                     _label(value, chart.percent),
                     fill="black",
                     font=small,
@@ -218,15 +222,15 @@ def png_bar_chart(chart: BarChart) -> bytes:
         for tick in range(TICKS + 1):
             value = low + span * tick / TICKS
             x = x_of(value)
-            draw.line([x, top - 4, x, plot_bottom], fill=(217, 217, 222), width=1)
+            draw.line([x, top - px(4), x, plot_bottom], fill=(217, 217, 222), width=1)
             draw.text(
-                (x, plot_bottom + 8),
+                (x, plot_bottom + px(8)),
                 _label(engine.q2(value), chart.percent),
                 fill="black",
                 font=small,
                 anchor="mt",
             )
-    draw.line([zero, top - 4, zero, plot_bottom], fill=(29, 29, 31), width=2)
+    draw.line([zero, top - px(4), zero, plot_bottom], fill=(29, 29, 31), width=2)
     out = BytesIO()
-    image.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", compress_level=1)  # fast: the .docx is zipped anyway
     return out.getvalue()

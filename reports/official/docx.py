@@ -276,7 +276,7 @@ def _column_widths(columns, sections, total: int, size: int) -> list[int]:
         for row in section["rows"]:
             for position, cell in enumerate(row):
                 longest[position] = max(longest[position], len(cell["text"]))
-    char_twips = size * 13  # a wide character (Noto Serif stands in for Times on servers)
+    char_twips = size * 12  # a wide character (Noto Serif stands in for Times on servers)
     need = [chars * char_twips + 160 if chars <= 14 else 0 for chars in longest]
     weights = [max(column.width, 4) for column in columns]
     widths = [total * w / sum(weights) for w in weights]
