@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from appraisal.admin import ReadOnlyAdmin  # append-only rows: shown, written in the portal
+
 from .models import (
     DocumentIssue,
     DocumentSettings,
@@ -39,25 +41,12 @@ class DossierStatsAdmin(admin.ModelAdmin):
     list_display = ["__str__"]
 
 
-class ReadOnlyHistoryAdmin(admin.ModelAdmin):
-    """Append-only rows (their own audit trail): looked at here, written in the portal."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(DocumentSettings)
-class DocumentSettingsAdmin(ReadOnlyHistoryAdmin):
+class DocumentSettingsAdmin(ReadOnlyAdmin):
     list_display = ["issuer_name", "province_name", "signer_name", "saved_by", "saved_at"]
 
 
 @admin.register(DocumentIssue)
-class DocumentIssueAdmin(ReadOnlyHistoryAdmin):
+class DocumentIssueAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "period", "kind", "unit", "issued_by", "issued_at"]
     list_filter = ["kind", "period"]

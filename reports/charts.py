@@ -32,17 +32,33 @@ def _short(text: str, limit: int = 42) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def svg_bar_chart(chart: BarChart, *, width: int = 720, category_labels: bool = True) -> str:
-    """The chart as an <svg> element (a string safe to embed in HTML).
-
-    `category_labels=False` leaves the names out (the official documents do so past
-    PNG_MAX_CATEGORY_LABELS bars, as png_bar_chart does: the names are in the tables)."""
+def _value_range(chart: BarChart) -> tuple[Decimal, Decimal]:
+    """The low end of the axis (0 or the most negative value) and its span (percent charts
+    reach 100): the same scale for the SVG and the PNG."""
     values = [v for _, series in chart.series for v in series if v is not None]
     low = min([Decimal(0), *values])
     high = max([Decimal(0), *values])
     if chart.percent:
         high = max(high, Decimal(100))
-    span = (high - low) or Decimal(1)
+    return low, (high - low) or Decimal(1)
+
+
+def _bars(chart: BarChart, row: int, x_of, zero: float):
+    """(series position, value, left x, right x) of each bar of a category that has a value."""
+    for position, (_name, series) in enumerate(chart.series):
+        value = series[row] if row < len(series) else None
+        if value is None:
+            continue
+        x_value = x_of(value)
+        yield position, value, min(zero, x_value), max(zero, x_value)
+
+
+def svg_bar_chart(chart: BarChart, *, width: int = 720, category_labels: bool = True) -> str:
+    """The chart as an <svg> element (a string safe to embed in HTML).
+
+    `category_labels=False` leaves the names out (the official documents do so past
+    PNG_MAX_CATEGORY_LABELS bars, as png_bar_chart does: the names are in the tables)."""
+    low, span = _value_range(chart)
     label_width = LABEL_WIDTH if category_labels else 20
     # Room for the value labels of negative bars, left of the plot.
     pad = VALUE_WIDTH if low < 0 else 0
@@ -78,12 +94,7 @@ def svg_bar_chart(chart: BarChart, *, width: int = 720, category_labels: bool = 
                 f'<text x="{label_width - 6}" y="{y + row_height / 2 + 2:.1f}" '
                 f'text-anchor="end">{escape(_short(str(category)))}</text>'
             )
-        for position, (_name, series) in enumerate(chart.series):
-            value = series[row] if row < len(series) else None
-            if value is None:
-                continue
-            x_value = x_of(value)
-            left, right = min(zero, x_value), max(zero, x_value)
+        for position, value, left, right in _bars(chart, row, x_of, zero):
             bar_y = y + position * BAR_HEIGHT
             colour = COLOURS[position % len(COLOURS)]
             parts.append(
@@ -158,12 +169,7 @@ def png_bar_chart(chart: BarChart) -> bytes:
     def px(n: float) -> int:
         return round(n * PNG_WIDTH / 1600)
 
-    values = [v for _, series in chart.series for v in series if v is not None]
-    low = min([Decimal(0), *values])
-    high = max([Decimal(0), *values])
-    if chart.percent:
-        high = max(high, Decimal(100))
-    span = (high - low) or Decimal(1)
+    low, span = _value_range(chart)
     many = len(chart.categories) > PNG_MAX_CATEGORY_LABELS
     bar = px(8 if many else 26)
     gap = px(3 if many else 14)
@@ -200,12 +206,7 @@ def png_bar_chart(chart: BarChart) -> bytes:
                 font=font,
                 anchor="rm",
             )
-        for position, (_name, series) in enumerate(chart.series):
-            value = series[row] if row < len(series) else None
-            if value is None:
-                continue
-            x_value = x_of(value)
-            left, right = min(zero, x_value), max(zero, x_value)
+        for position, value, left, right in _bars(chart, row, x_of, zero):
             bar_y = y + position * bar
             colour = _hex(COLOURS[position % len(COLOURS)])
             draw.rectangle([left, bar_y, max(right, left + 1), bar_y + bar - px(3)], fill=colour)
