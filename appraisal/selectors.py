@@ -502,3 +502,112 @@ def item_by_code_get(*, actor, assessment_id: int, criterion_code: str, stage: s
     if not actor.has_perm("appraisal.view_item", item):
         raise Http404
     return item
+
+
+# --- for the official documents (reports) ------------------------------------------------------
+
+
+def cycle_facts(*, period: Period) -> dict:
+    """How the year's appraisal ran, as counts: team, assignments, cross-checks per stage,
+    items flagged for supplement and the units concerned, supplements received, approvals.
+    Fixed queries (the report of the year states them in section I)."""
+    from django.db.models import Count
+
+    checks = {
+        (row["stage"], row["decision"]): row["n"]
+        for row in CrossCheck.objects.filter(assessment__period=period)
+        .values("stage", "decision")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    flagged = LeafScore.objects.filter(
+        assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
+    )
+    flagged_units = list(
+        flagged.values_list("assessment__unit__name", flat=True)
+        .distinct()
+        .order_by("assessment__unit__name")
+    )
+    supplements = Supplement.objects.filter(assessment__period=period)
+    assignments = Assignment.objects.filter(period=period)
+    return {
+        "team_size": assignments.values("appraiser_id").distinct().count(),
+        "assignments": assignments.count(),
+        "cross_checks": {
+            stage: {
+                "total": sum(n for (s, _d), n in checks.items() if s == stage),
+                "confirmed": checks.get((stage, "confirmed"), 0),
+                "changed": checks.get((stage, "changed"), 0),
+            }
+            for stage in (Stage.ROUND1, Stage.FINAL)
+        },
+        "flagged_items": flagged.count(),
+        "flagged_units": flagged_units,
+        "supplements": supplements.count(),
+        "supplement_units": supplements.values("assessment_id").distinct().count(),
+        "council_approvals": CouncilApproval.objects.filter(
+            period=period, superseded=False
+        ).count(),
+    }
+
+
+@dataclass(frozen=True)
+class FlaggedItem:
+    """A leaf of a dossier the round-1 appraisal asked the unit to supplement."""
+
+    code: str
+    name: str
+    maximum: Decimal | None
+    self_value: Decimal | None
+    round1_value: Decimal | None
+    comment: str
+
+
+def flagged_items(*, assessment: Assessment) -> list[FlaggedItem]:
+    """The dossier's leaves flagged for supplement at round 1, in tree order, with the
+    round-1 comment (never the appraiser's name). Three queries."""
+    maxima = dict(
+        CriterionMax.objects.filter(
+            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+        ).values_list("criterion_id", "max_score")
+    )
+    self_values = dict(
+        LeafScore.objects.filter(assessment=assessment, stage=Stage.SELF).values_list(
+            "criterion_id", "value"
+        )
+    )
+    rows = (
+        LeafScore.objects.filter(
+            assessment=assessment, stage=Stage.ROUND1, supplement_requested=True
+        )
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__code")
+    )
+    return [
+        FlaggedItem(
+            code=row.criterion.code,
+            name=row.criterion.name,
+            maximum=maxima.get(row.criterion_id),
+            self_value=self_values.get(row.criterion_id),
+            round1_value=row.value,
+            comment=row.comment,
+        )
+        for row in rows
+    ]
+
+
+def assessment_audit(*, assessment: Assessment) -> list[AuditEntry]:
+    """Every audit row of one dossier, oldest first (the unit's dossier bundle)."""
+    return list(
+        AuditEntry.objects.filter(assessment=assessment)
+        .select_related("criterion", "actor")
+        .order_by("at", "id")
+    )
+
+
+def supplements_of(*, assessment: Assessment) -> list[Supplement]:
+    return list(
+        Supplement.objects.filter(assessment=assessment)
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__code")
+    )

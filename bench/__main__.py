@@ -21,7 +21,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCH_DB = "parindex_bench"
+# A separate database on the server of DATABASE_URL (BENCH_DATABASE names another one).
+BENCH_DB = os.environ.get("BENCH_DATABASE", "parindex_bench")
 
 
 def _prepare_database() -> str:

@@ -45,6 +45,7 @@ def steps(scale: str) -> list:
     return [
         ("form", measure_form),
         ("report", measure_report),
+        ("documents", measure_documents),
         ("load", measure_load),
         ("upload", measure_upload),
     ]
@@ -274,6 +275,136 @@ def measure_report(scale: str) -> dict:
         "report_xlsx_kb": len(xlsx) // 1024,
         "report_pdf_kb": len(pdf) // 1024,
     }
+
+
+# --- 2b. the official documents and a unit's bundle -----------------------------------------
+
+BUNDLE_SIZES = (20, 200)  # evidence files in the bundle, 100 KB each
+BUNDLE_FILE_KB = 100
+
+
+def _latest_published():
+    from scoring.enums import Phase
+    from scoring.models import Period
+
+    period = Period.objects.filter(phase=Phase.PUBLISHED).order_by("-year").first()
+    return period or _published_years()[-1]
+
+
+def _bundle_peak(assessment, count: int, actor) -> tuple[float, float]:
+    """Peak traced memory (MB) and seconds to stream the bundle with `count` evidence files."""
+    import tracemalloc
+
+    from django.utils import timezone
+
+    from evidence.models import EvidenceFile
+    from reports.bundle import bundle_stream
+
+    EvidenceFile.objects.filter(assessment=assessment).update(removed_at=None)
+    keep = list(
+        EvidenceFile.objects.filter(assessment=assessment)
+        .order_by("id")[:count]
+        .values_list("id", flat=True)
+    )
+    EvidenceFile.objects.filter(assessment=assessment).exclude(pk__in=keep).update(
+        removed_at=timezone.now()
+    )
+    list(bundle_stream(actor=actor, assessment=assessment, show_names=True))  # warm-up
+    tracemalloc.start()
+    started = time.perf_counter()
+    size = 0
+    for chunk in bundle_stream(actor=actor, assessment=assessment, show_names=True):
+        size += len(chunk)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if size < count * BUNDLE_FILE_KB * 1024:
+        raise RuntimeError(f"bundle of {count} files is only {size} bytes")
+    return peak / 2**20, seconds
+
+
+def measure_documents(scale: str) -> dict:
+    """The year's report as DOCX and PDF (data, narrative, tables, charts) at province scale,
+    as the background task builds it; and a unit's dossier bundle streamed with 20 and 200
+    evidence files (memory must stay flat)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.test import override_settings
+
+    from evidence.models import EvidenceFile
+    from reports.enums import ReportKind
+    from reports.official.builders import official_document
+    from reports.official.docx import docx_bytes
+    from reports.official.pdf import pdf_bytes
+    from scoring.models import Assessment
+    from units.models import User
+
+    period = _latest_published()
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    import weasyprint  # noqa: F401 — paid once per worker process
+
+    docx_bytes(official_document(ReportKind.YEAR_REPORT, period))  # warm-up (imports, fonts)
+    started = time.perf_counter()
+    docx = docx_bytes(official_document(ReportKind.YEAR_REPORT, period))
+    docx_s = time.perf_counter() - started
+    started = time.perf_counter()
+    pdf = pdf_bytes(official_document(ReportKind.YEAR_REPORT, period))
+    pdf_s = time.perf_counter() - started
+    assessment = Assessment.objects.filter(period=period).select_related("unit", "period").first()
+    started = time.perf_counter()
+    docx_bytes(official_document(ReportKind.UNIT_NOTICE, period, assessment.unit))
+    notice_s = time.perf_counter() - started
+
+    media = Path(tempfile.mkdtemp(prefix="parindex-bench-bundle-"))
+    actor = User.objects.create(username=f"{USER_PREFIX}bundle")
+    try:
+        with override_settings(MEDIA_ROOT=str(media)):
+            rows = []
+            for n in range(max(BUNDLE_SIZES)):
+                content = os.urandom(BUNDLE_FILE_KB * 1024)  # incompressible, as a PDF scan
+                key = default_storage.save(
+                    f"bench/{assessment.pk}/{n:04d}.pdf", ContentFile(content)
+                )
+                rows.append(
+                    EvidenceFile(
+                        assessment=assessment,
+                        storage_key=key,
+                        original_name=f"van-ban-{n:04d}.pdf",
+                        kind="pdf",
+                        content_type="application/pdf",
+                        size=len(content),
+                        sha256=hashlib.sha256(content).hexdigest(),
+                    )
+                )
+            EvidenceFile.objects.bulk_create(rows)
+            _secretariat_role(actor)
+            peaks = {count: _bundle_peak(assessment, count, actor) for count in BUNDLE_SIZES}
+    finally:
+        EvidenceFile.objects.filter(storage_key__startswith=f"bench/{assessment.pk}/").delete()
+        User.objects.filter(pk=actor.pk).delete()
+        shutil.rmtree(media, ignore_errors=True)
+    few, many = (peaks[c] for c in BUNDLE_SIZES)
+    return {
+        "doc_docx_s": round(docx_s, 2),
+        "doc_pdf_s": round(pdf_s, 2),
+        "doc_notice_docx_s": round(notice_s, 2),
+        "doc_year": period.year,
+        "doc_docx_kb": len(docx) // 1024,
+        "doc_pdf_kb": len(pdf) // 1024,
+        f"bundle_{BUNDLE_SIZES[0]}_peak_mb": round(few[0], 2),
+        f"bundle_{BUNDLE_SIZES[1]}_peak_mb": round(many[0], 2),
+        f"bundle_{BUNDLE_SIZES[1]}_s": round(many[1], 2),
+        "bundle_mem_ratio": round(many[0] / few[0], 2) if few[0] else None,
+    }
+
+
+def _secretariat_role(user) -> None:
+    from units.enums import RoleKind
+    from units.models import Role
+
+    Role.objects.create(user=user, kind=RoleKind.SECRETARIAT)
 
 
 # --- gunicorn on loopback ----------------------------------------------------------------

@@ -174,6 +174,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 
+# Official documents (Decree 30): the Word template with the province's letterhead; empty:
+# reports/templates_docx/van-ban.docx.
+OFFICIAL_DOCX_TEMPLATE = os.environ.get("OFFICIAL_DOCX_TEMPLATE", "")
+
 # Uploads.
 EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "50"))
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import DossierStats, ImprovementItem, ImprovementPlan, IndexRun, ReportFile
+from appraisal.admin import ReadOnlyAdmin  # append-only rows: shown, written in the portal
+
+from .models import (
+    DocumentIssue,
+    DocumentSettings,
+    DossierStats,
+    ImprovementItem,
+    ImprovementPlan,
+    IndexRun,
+    ReportFile,
+)
 
 
 @admin.register(IndexRun)
@@ -29,3 +39,14 @@ class ImprovementPlanAdmin(admin.ModelAdmin):
 @admin.register(DossierStats)
 class DossierStatsAdmin(admin.ModelAdmin):
     list_display = ["__str__"]
+
+
+@admin.register(DocumentSettings)
+class DocumentSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["issuer_name", "province_name", "signer_name", "saved_by", "saved_at"]
+
+
+@admin.register(DocumentIssue)
+class DocumentIssueAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "period", "kind", "unit", "issued_by", "issued_at"]
+    list_filter = ["kind", "period"]

@@ -47,6 +47,7 @@ class Column:
     label: str
     kind: str = TEXT
     width: int = 12
+    internal: bool = False  # the portal's own (unit codes): left out of official documents
 
     @property
     def numeric(self) -> bool:
@@ -121,7 +122,7 @@ def published_document(data: dict) -> Document:
         title=_("Bảng 1. Kết quả xếp hạng Chỉ số CCHC năm %(y)s theo khối") % {"y": year},
         columns=[
             Column("#", INT, 5),
-            Column(_("Mã"), TEXT, 10),
+            Column(_("Mã"), TEXT, 10, internal=True),
             Column(_("Tên cơ quan, đơn vị"), TEXT, 40),
             Column(_("Điểm chuẩn"), NUM),
             Column(_("Điểm thẩm định"), NUM),
@@ -209,7 +210,7 @@ def published_document(data: dict) -> Document:
         sheet="Bảng 4",
         title=_("Bảng 4. Xếp loại của các đơn vị qua ba năm"),
         columns=[
-            Column(_("Mã"), TEXT, 10),
+            Column(_("Mã"), TEXT, 10, internal=True),
             Column(_("Tên cơ quan, đơn vị"), TEXT, 40),
             *[Column(str(y), BAND) for y in years],
             Column(_("Số năm liền cùng xếp loại"), INT, 12),
@@ -243,7 +244,7 @@ def published_document(data: dict) -> Document:
         sheet="Bảng 5",
         title=_("Bảng 5. So sánh kết quả năm %(y)s với năm %(p)s") % {"y": year, "p": year - 1},
         columns=[
-            Column(_("Mã"), TEXT, 10),
+            Column(_("Mã"), TEXT, 10, internal=True),
             Column(_("Tên cơ quan, đơn vị"), TEXT, 40),
             Column(_("Chỉ số %(y)s") % {"y": year - 1}, PERCENT),
             Column(_("Xếp loại %(y)s") % {"y": year - 1}, BAND),
@@ -390,7 +391,7 @@ def self_gap_document(data: dict) -> Document:
         sheet="Tự đánh giá",
         title=_("Chỉ số tự đánh giá so với kết quả thẩm định"),
         columns=[
-            Column(_("Mã"), TEXT, 10),
+            Column(_("Mã"), TEXT, 10, internal=True),
             Column(_("Đơn vị"), TEXT, 40),
             Column(_("Khối"), TEXT, 24),
             Column(_("Tự đánh giá"), PERCENT),
@@ -444,7 +445,7 @@ def flags_document(data: dict) -> Document:
         sheet="Trách nhiệm",
         title=_("Đơn vị xếp loại Trung bình hoặc Yếu"),
         columns=[
-            Column(_("Mã"), TEXT, 10),
+            Column(_("Mã"), TEXT, 10, internal=True),
             Column(_("Đơn vị"), TEXT, 40),
             Column(_("Chỉ số"), PERCENT),
             *[Column(str(y), BAND) for y in years],

@@ -13,6 +13,7 @@ from openpyxl.chart import Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from parindex.spreadsheets import workbook_print_setup
 from parindex.tabular_safe import xlsx_write
 
 from .charts import svg_bar_chart
@@ -68,6 +69,7 @@ def document_xlsx(document: Document) -> bytes:
                 row_number += 1
     if document.charts:
         _chart_sheet(workbook, document, used)
+    workbook_print_setup(workbook, title=document.title)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.enums import Stage
 
-from .models import ImprovementItem, ImprovementPlan
+from .models import DocumentSettings, ImprovementItem, ImprovementPlan
 
 ImprovementItemFormSet = inlineformset_factory(
     ImprovementPlan,
@@ -60,3 +60,68 @@ class ApplyInputsForm(forms.Form):
 
 class IndexRunForm(forms.Form):
     stage = forms.ChoiceField(label=_("Vòng"), choices=Stage.choices, initial=Stage.FINAL)
+
+
+class DocumentSettingsForm(forms.ModelForm):
+    """The province's details printed on its official documents (reports.DocumentSettings)."""
+
+    class Meta:
+        model = DocumentSettings
+        fields = [
+            "province_name",
+            "parent_body",
+            "issuer_name",
+            "issuer_body_name",
+            "issuer_abbr",
+            "office_abbr",
+            "place_name",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+            "decision_parent",
+            "decision_issuer",
+            "decision_abbr",
+            "decision_authority",
+            "decision_signer_authority",
+            "decision_signer_title",
+            "decision_signer_name",
+            "decision_grounds",
+            "recipients_report",
+            "recipients_decision",
+            "recipients_letter",
+            "recipients_notice",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in (
+                "decision_grounds",
+                "recipients_report",
+                "recipients_decision",
+                "recipients_letter",
+                "recipients_notice",
+            )
+        }
+
+
+ALL_UNITS = "__all__"
+
+
+class DocumentIssueForm(forms.Form):
+    """Number and date of a document; for per-unit documents one unit, or every unit listed
+    numbered in order from the number given."""
+
+    unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
+    number = forms.IntegerField(label=_("Số"), min_value=1, max_value=99999)
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [
+            ("", "—"),
+            (ALL_UNITS, _("Tất cả đơn vị trong danh sách (số tăng dần)")),
+            *[(u.code, u.name) for u in units],
+        ]

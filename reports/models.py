@@ -37,9 +37,10 @@ class IndexRun(models.Model):
 
 
 class ReportFile(models.Model):
-    """A province-wide report built as a file (XLSX or PDF) by a background task."""
+    """A report built as a file by a background task: a data annex (XLSX or PDF) or an
+    official document (DOCX or PDF; `params` holds the unit code of a per-unit document)."""
 
-    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=ReportKind.choices)
+    kind = models.CharField(_("loại báo cáo"), max_length=24, choices=ReportKind.choices)
     file_format = models.CharField(_("định dạng"), max_length=4, choices=FileFormat.choices)
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="report_files")
     params = models.JSONField(_("tham số"), default=dict, blank=True)
@@ -137,3 +138,127 @@ class DossierStats(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} — {self.period_id}"
+
+
+class DocumentSettings(models.Model):
+    """The province's details printed on its official documents (Decree 30 header, signer,
+    recipients). Edited by the secretariat; every save is a new row (never updated), so the
+    rows are the settings' own audit trail and the latest one is in force."""
+
+    province_name = models.CharField(
+        _("tên tỉnh (trong trích yếu)"), max_length=120, default="tỉnh …"
+    )
+    parent_body = models.CharField(
+        _("cơ quan chủ quản của Sở (dòng trên)"), max_length=120, default="UBND TỈNH …"
+    )
+    issuer_name = models.CharField(_("tên cơ quan ban hành"), max_length=120, default="SỞ NỘI VỤ")
+    issuer_body_name = models.CharField(
+        _("tên cơ quan ban hành trong câu văn"),
+        max_length=120,
+        default="Sở Nội vụ",
+        help_text=_("Cách viết trong nội dung văn bản, ví dụ “Sở Nội vụ”."),
+    )
+    issuer_abbr = models.CharField(_("chữ viết tắt cơ quan ban hành"), max_length=20, default="SNV")
+    office_abbr = models.CharField(
+        _("chữ viết tắt đơn vị soạn thảo"),
+        max_length=20,
+        default="CCHC",
+        help_text=_("Dùng trong ký hiệu công văn (SNV-CCHC) và dòng “Lưu: VT, CCHC”."),
+    )
+    place_name = models.CharField(_("địa danh ghi trên văn bản"), max_length=80, default="…")
+    signer_authority = models.CharField(
+        _("quyền hạn ký (KT./TL./TUQ.)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Ví dụ “KT. GIÁM ĐỐC”; để trống khi Giám đốc ký."),
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, default="GIÁM ĐỐC")
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
+    decision_parent = models.CharField(
+        _("cơ quan ban hành quyết định (dòng trên)"), max_length=120, default="ỦY BAN NHÂN DÂN"
+    )
+    decision_issuer = models.CharField(
+        _("cơ quan ban hành quyết định (dòng dưới)"), max_length=120, default="TỈNH …"
+    )
+    decision_abbr = models.CharField(
+        _("chữ viết tắt trong ký hiệu quyết định"), max_length=20, default="UBND"
+    )
+    decision_authority = models.CharField(
+        _("thẩm quyền ban hành quyết định"),
+        max_length=200,
+        default="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …",
+    )
+    decision_signer_authority = models.CharField(
+        _("quyền hạn ký quyết định (TM./KT.)"), max_length=120, blank=True
+    )
+    decision_signer_title = models.CharField(
+        _("chức vụ người ký quyết định"), max_length=120, default="CHỦ TỊCH"
+    )
+    decision_signer_name = models.CharField(
+        _("họ tên người ký quyết định"),
+        max_length=120,
+        blank=True,
+        help_text=_("Dùng khi quyết định công bố của năm chưa ghi người ký."),
+    )
+    decision_grounds = models.TextField(
+        _("căn cứ ban hành quyết định (mỗi dòng một căn cứ)"),
+        default="Căn cứ Luật Tổ chức chính quyền địa phương;",
+    )
+    recipients_report = models.TextField(
+        _("nơi nhận báo cáo (mỗi dòng một nơi)"),
+        default="UBND tỉnh (báo cáo);\nCác sở, ban, ngành;\nCổng Thông tin điện tử tỉnh;",
+    )
+    recipients_decision = models.TextField(
+        _("nơi nhận quyết định"),
+        default="Như Điều 3;\nBộ Nội vụ (báo cáo);\nChủ tịch, các Phó Chủ tịch UBND tỉnh;\n"
+        "Cổng Thông tin điện tử tỉnh;",
+    )
+    recipients_letter = models.TextField(
+        _("nơi nhận công văn đề nghị bổ sung"), default="Như trên;\nGiám đốc Sở (báo cáo);"
+    )
+    recipients_notice = models.TextField(
+        _("nơi nhận thông báo kết quả"), default="UBND tỉnh (báo cáo);"
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("thời điểm lưu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+        verbose_name = _("thông tin trên văn bản")
+        verbose_name_plural = _("thông tin trên văn bản")
+
+    def __str__(self):
+        return f"{self.issuer_name} ({self.saved_at:%d/%m/%Y %H:%M})" if self.saved_at else ""
+
+
+class DocumentIssue(models.Model):
+    """The number and date given to an official document when it is issued.
+
+    Never updated: a corrected number is a new row, and the latest row of (period, kind,
+    unit) is the one printed; who and when are the audit. The decision's number is not
+    here: it is the period's decision_number, recorded when the year is published.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="document_issues")
+    kind = models.CharField(_("loại văn bản"), max_length=24, choices=ReportKind.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="document_issues"
+    )
+    number = models.PositiveIntegerField(_("số"))
+    symbol = models.CharField(_("ký hiệu"), max_length=40)
+    issued_on = models.DateField(_("ngày ban hành"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("thời điểm cấp số"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("số, ngày văn bản")
+        verbose_name_plural = _("số, ngày văn bản")
+        indexes = [models.Index(fields=["period", "kind", "unit"], name="documentissue_target")]
+
+    def __str__(self):
+        return f"{self.number:02d}/{self.symbol} ({self.issued_on:%d/%m/%Y})"

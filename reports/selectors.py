@@ -422,3 +422,210 @@ def dashboard() -> dict:
         "movers_up": movers_up,
         "movers_down": movers_down,
     }
+
+
+# --- official documents ------------------------------------------------------------------
+
+
+def document_target_get(*, actor, period: Period, kind: str, unit: Unit | None = None):
+    """The DocumentTarget the actor may have (reports.view_document); else the same 404."""
+    from .enums import DOCUMENT_KINDS, UNIT_DOCUMENT_KINDS, DocumentTarget
+
+    if kind not in DOCUMENT_KINDS or (kind in UNIT_DOCUMENT_KINDS) != (unit is not None):
+        raise Http404
+    target = DocumentTarget(period, kind, unit)
+    if not actor.has_perm("reports.view_document", target):
+        raise Http404
+    return target
+
+
+def document_settings_current():
+    """The province's details in force: the latest saved row, else the model's defaults."""
+    from .models import DocumentSettings
+
+    return DocumentSettings.objects.order_by("-saved_at", "-id").first() or DocumentSettings()
+
+
+def document_issue_current(*, period: Period, kind: str, unit: Unit | None = None):
+    """The number and date the document was issued with (latest row), or None (a draft)."""
+    from .models import DocumentIssue
+
+    return (
+        DocumentIssue.objects.filter(period=period, kind=kind, unit=unit)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
+def document_issues_latest(*, period: Period) -> dict[tuple[str, int | None], object]:
+    """Every document of the year that has a number: {(kind, unit id): latest issue}. One query."""
+    from .models import DocumentIssue
+
+    latest: dict[tuple[str, int | None], object] = {}
+    for issue in DocumentIssue.objects.filter(period=period).order_by("issued_at", "id"):
+        latest[(issue.kind, issue.unit_id)] = issue
+    return latest
+
+
+def _submissions(period: Period) -> dict:
+    """The year's dossiers: on time, late (with the date), not submitted; in unit order."""
+    on_time, late, missing = [], [], []
+    for assessment in Assessment.objects.filter(period=period).select_related("unit"):
+        if assessment.status != AssessmentStatus.SUBMITTED:
+            missing.append(assessment.unit.name)
+        elif assessment.is_late:
+            late.append((assessment.unit.name, assessment.submitted_at))
+        else:
+            on_time.append(assessment.unit.name)
+    return {"on_time": on_time, "late": late, "missing": missing}
+
+
+def _criteria_counts(period: Period) -> dict:
+    counts = {"fields": 0, "criteria": 0, "leaves": 0, "bonus": 0, "deduction": 0}
+    for level, kind, is_leaf in Criterion.objects.filter(period=period).values_list(
+        "level", "kind", "is_leaf"
+    ):
+        if kind == engine.SCORED:
+            counts["fields"] += level == "field"
+            counts["criteria"] += level == "criterion"
+            counts["leaves"] += bool(is_leaf)
+        elif is_leaf:
+            counts["bonus" if kind == engine.BONUS else "deduction"] += 1
+    return counts
+
+
+def _groups_of_units(period: Period) -> list[tuple[str, int]]:
+    """(group name, number of dossiers) in group order; the ranked units when none."""
+    rows = (
+        Assessment.objects.filter(period=period)
+        .values("unit__group__name", "unit__group__order", "unit__group__code")
+        .annotate(n=Count("id"))
+        .order_by("unit__group__order", "unit__group__code")
+    )
+    return [(row["unit__group__name"], row["n"]) for row in rows]
+
+
+def year_report_data(*, period: Period) -> dict:
+    """Everything the year's report states: the published report's data (Bảng 1–5, charts),
+    the year before's band counts, the criterion analysis (when leaf scores exist), how the
+    cycle ran (dates, dossiers, appraisal counts) and the downgraded units."""
+    from appraisal.selectors import cycle_facts
+
+    report = published_report(period=period)
+    previous = Period.objects.filter(year=period.year - 1).first()
+    previous_counts = None
+    if previous is not None and previous.is_published:
+        previous_counts = scoring_selectors.results_report(period=previous)["overall"][
+            "band_counts"
+        ]
+    has_leaf_scores = LeafScore.objects.filter(
+        assessment__period=period, stage=Stage.FINAL
+    ).exists()
+    return {
+        **report,
+        "previous_band_counts": previous_counts,
+        "analysis": criterion_analysis(period=period) if has_leaf_scores else None,
+        "cycle": cycle_facts(period=period),
+        "submissions": _submissions(period),
+        "criteria_counts": _criteria_counts(period),
+        "dossier_groups": _groups_of_units(period),
+        "downgraded": list(
+            Result.objects.filter(period=period, stage=Stage.FINAL, downgraded=True)
+            .order_by("group__order", "rank_in_group", "unit__code")
+            .values_list("unit__name", flat=True)
+        ),
+    }
+
+
+def unit_notice_data(*, period: Period, unit: Unit) -> dict:
+    """A unit's notice of results: its scorecard and its row of the year's results."""
+    results = scoring_selectors.results_report(period=period)
+    row = next((u for u in results["units"] if u["unit_code"] == unit.code), None)
+    group = next(
+        (g for g in results["groups"] if row and g["group_code"] == row["group_code"]), None
+    )
+    return {
+        **unit_scorecard(period=period, unit=unit),
+        "row": row,
+        "group": group,
+    }
+
+
+def supplement_letter_data(*, period: Period, unit: Unit) -> dict:
+    from appraisal.selectors import flagged_items
+
+    assessment = Assessment.objects.filter(period=period, unit=unit).select_related("unit").first()
+    return {
+        "period": period,
+        "unit": unit,
+        "items": flagged_items(assessment=assessment) if assessment else [],
+    }
+
+
+def documents_overview(*, actor, period: Period) -> dict:
+    """The official documents of a year the actor may get: the province-wide ones, and per
+    unit (all the year's units for its province staff, else the actor's own units) the
+    supplement letter (units with flagged items), the notice (units with a final result)
+    and the dossier bundle. A fixed number of queries; permissions from reports.rules."""
+    from units.rules import unit_ids_of
+
+    from .enums import PROVINCE_DOCUMENT_KINDS, DocumentTarget, ReportKind
+    from .rules import BUNDLE
+
+    issues = document_issues_latest(period=period)
+    province = [
+        {"kind": kind, "label": ReportKind(kind).label, "issue": issues.get((kind, None))}
+        for kind in PROVINCE_DOCUMENT_KINDS
+        if actor.has_perm("reports.view_document", DocumentTarget(period, kind))
+    ]
+    staff = actor.has_perm("reports.view_year_documents", period)
+    unit_ids = set(
+        Assessment.objects.filter(period=period).values_list("unit_id", flat=True)
+    ) | set(
+        Result.objects.filter(period=period, stage=Stage.FINAL).values_list("unit_id", flat=True)
+    )
+    if not staff:
+        unit_ids &= unit_ids_of(actor)
+    flagged = dict(
+        LeafScore.objects.filter(
+            assessment__period=period, stage=Stage.ROUND1, supplement_requested=True
+        )
+        .values("assessment__unit_id")
+        .annotate(n=Count("id"))
+        .values_list("assessment__unit_id", "n")
+    )
+    with_result = set(
+        Result.objects.filter(period=period, stage=Stage.FINAL, unit_id__in=unit_ids).values_list(
+            "unit_id", flat=True
+        )
+    )
+    rows = []
+    for unit in Unit.objects.filter(pk__in=unit_ids).select_related("group"):
+        letter = flagged.get(unit.pk, 0) and actor.has_perm(
+            "reports.view_document", DocumentTarget(period, ReportKind.SUPPLEMENT_REQUEST, unit)
+        )
+        notice = unit.pk in with_result and actor.has_perm(
+            "reports.view_document", DocumentTarget(period, ReportKind.UNIT_NOTICE, unit)
+        )
+        bundle = actor.has_perm("reports.download_bundle", DocumentTarget(period, BUNDLE, unit))
+        if not (letter or notice or bundle):
+            continue
+        rows.append(
+            {
+                "unit": unit,
+                "flagged": flagged.get(unit.pk, 0),
+                "letter": bool(letter),
+                "letter_issue": issues.get((ReportKind.SUPPLEMENT_REQUEST, unit.pk)),
+                "notice": notice,
+                "notice_issue": issues.get((ReportKind.UNIT_NOTICE, unit.pk)),
+                "bundle": bundle,
+            }
+        )
+    return {
+        "period": period,
+        "province": province,
+        "units": rows,
+        "can_issue": actor.has_perm("reports.issue_document", period),
+        "can_edit_settings": actor.has_perm("reports.edit_document_settings"),
+        "settings": document_settings_current(),
+    }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -29,9 +30,17 @@ from units.models import Unit
 
 from . import selectors
 from .documents import province_document
-from .enums import FileFormat, JobStatus, ReportKind
+from .enums import DOCUMENT_KINDS, UNIT_DOCUMENT_KINDS, FileFormat, JobStatus, ReportKind
 from .exports import document_pdf, document_xlsx
-from .models import DossierStats, ImprovementItem, ImprovementPlan, IndexRun, ReportFile
+from .models import (
+    DocumentIssue,
+    DocumentSettings,
+    DossierStats,
+    ImprovementItem,
+    ImprovementPlan,
+    IndexRun,
+    ReportFile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +156,30 @@ def document_bytes(document, file_format: str) -> bytes:
     return document_xlsx(document) if file_format == FileFormat.XLSX else document_pdf(document)
 
 
+def official_bytes(document, file_format: str) -> bytes:
+    """An official document (reports.official) as DOCX or PDF."""
+    if file_format == FileFormat.DOCX:
+        from .official.docx import docx_bytes
+
+        return docx_bytes(document)
+    if file_format == FileFormat.PDF:
+        from .official.pdf import pdf_bytes
+
+        return pdf_bytes(document)
+    raise ValueError(file_format)
+
+
+def report_file_document(report_file: ReportFile):
+    """What a report file holds: the annex Document, or the OfficialDocument of its kind."""
+    if report_file.kind not in DOCUMENT_KINDS:
+        return province_document(report_file.kind, report_file.period)
+    from .official.builders import official_document
+
+    code = (report_file.params or {}).get("unit")
+    unit = Unit.objects.get(code=code) if code else None
+    return official_document(report_file.kind, report_file.period, unit)
+
+
 def report_file_build(*, report_file_id: int) -> ReportFile:
     """Build the file and store it in default_storage; safe to run twice (rebuilds if not done)."""
     report_file = ReportFile.objects.select_related("period").get(pk=report_file_id)
@@ -156,9 +189,12 @@ def report_file_build(*, report_file_id: int) -> ReportFile:
         status=JobStatus.RUNNING, progress=10, error=""
     )
     try:
-        document = province_document(report_file.kind, report_file.period)
+        document = report_file_document(report_file)
         ReportFile.objects.filter(pk=report_file_id).update(progress=50)
-        content = document_bytes(document, report_file.file_format)
+        if report_file.kind in DOCUMENT_KINDS:
+            content = official_bytes(document, report_file.file_format)
+        else:
+            content = document_bytes(document, report_file.file_format)
         ReportFile.objects.filter(pk=report_file_id).update(progress=90)
         key = default_storage.save(
             f"reports/{report_file.period.year}/{document.filename}-{report_file.pk}."
@@ -179,6 +215,100 @@ def report_file_build(*, report_file_id: int) -> ReportFile:
         )
     report_file.refresh_from_db()
     return report_file
+
+
+# --- official documents: the province's details, numbers and dates ---------------------------
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def document_settings_save(*, actor, values: dict) -> DocumentSettings:
+    """Save the province's details as a new row (the rows are their own history: who, when)."""
+    _require(actor, "reports.edit_document_settings")
+    fields = {f.name for f in DocumentSettings._meta.get_fields() if f.concrete}
+    unknown = set(values) - fields
+    if unknown:
+        raise ValueError(sorted(unknown))
+    return DocumentSettings.objects.create(**values, saved_by=actor)
+
+
+ISSUABLE_KINDS = (ReportKind.YEAR_REPORT, *UNIT_DOCUMENT_KINDS)
+
+
+def document_symbol(kind: str, settings) -> str:
+    """The symbol after the number: BC-SNV, TB-SNV, and SNV-CCHC for a letter (công văn)."""
+    if kind == ReportKind.YEAR_REPORT:
+        return f"BC-{settings.issuer_abbr}"
+    if kind == ReportKind.UNIT_NOTICE:
+        return f"TB-{settings.issuer_abbr}"
+    if kind == ReportKind.SUPPLEMENT_REQUEST:
+        return f"{settings.issuer_abbr}-{settings.office_abbr}".strip("-")
+    raise ValueError(kind)
+
+
+def _numbers_taken(*, symbol: str, year: int, numbers, keep: set) -> list[int]:
+    """Numbers already given to another document of the issuer with the same symbol in the
+    calendar year (numbers restart on 1 January). `keep`: the targets being (re)numbered."""
+    latest: dict = {}
+    for issue in DocumentIssue.objects.filter(issued_on__year=year).order_by("issued_at", "id"):
+        latest[(issue.period_id, issue.kind, issue.unit_id)] = issue
+    wanted = set(numbers)
+    return sorted(
+        issue.number
+        for target, issue in latest.items()
+        if target not in keep and issue.symbol == symbol and issue.number in wanted
+    )
+
+
+@transaction.atomic
+def document_issue(
+    *, actor, period: Period, kind: str, number: int, issued_on, units: list | None = None
+) -> list[DocumentIssue]:
+    """Give documents their number and date: one document (the year's report, or one unit's
+    letter or notice), or the units' documents numbered in order from `number`. Each is a new
+    row; a number the same issuer already used this calendar year with the same symbol is
+    refused, and nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    _require(actor, "reports.issue_document", period)
+    if kind not in ISSUABLE_KINDS:
+        raise ValidationError(_("Loại văn bản này không cấp số tại đây."), code="kind")
+    if (kind in UNIT_DOCUMENT_KINDS) != bool(units):
+        raise ValidationError(_("Hãy chọn đơn vị nhận văn bản."), code="unit")
+    if number is None or number < 1:
+        raise ValidationError(_("Số văn bản phải là số nguyên dương."), code="number")
+    if issued_on is None or issued_on.year < period.year:
+        raise ValidationError(
+            _("Ngày ban hành phải từ năm %(y)s trở đi.") % {"y": period.year}, code="date"
+        )
+    settings = selectors.document_settings_current()
+    symbol = document_symbol(kind, settings)
+    targets = [None] if not units else list(units)
+    numbers = list(range(number, number + len(targets)))
+    keep = {(period.pk, kind, getattr(unit, "pk", None)) for unit in targets}
+    taken = _numbers_taken(symbol=symbol, year=issued_on.year, numbers=numbers, keep=keep)
+    if taken:
+        raise ValidationError(
+            _("Số %(n)s/%(s)s đã cấp cho văn bản khác trong năm %(y)s.")
+            % {"n": ", ".join(f"{t:02d}" for t in taken), "s": symbol, "y": issued_on.year},
+            code="taken",
+        )
+    return [
+        DocumentIssue.objects.create(
+            period=period,
+            kind=kind,
+            unit=unit,
+            number=n,
+            symbol=symbol,
+            issued_on=issued_on,
+            issued_by=actor,
+        )
+        for unit, n in zip(targets, numbers, strict=True)
+    ]
 
 
 # --- improvement plans -------------------------------------------------------------------

@@ -24,6 +24,16 @@ urlpatterns = [
         views.improvement_plan_file,
         name="plan_file",
     ),
+    path("van-ban/thiet-lap/", views.document_settings, name="document_settings"),
+    path("<int:year>/van-ban/", views.documents, name="documents"),
+    path("<int:year>/van-ban/<slug:kind>/tao/", views.document_build, name="document_build"),
+    path("<int:year>/van-ban/<slug:kind>/cap-so/", views.document_issue, name="document_issue"),
+    path(
+        "<int:year>/don-vi/<str:unit_code>/van-ban/<slug:kind>/tao/",
+        views.unit_document_build,
+        name="unit_document_build",
+    ),
+    path("<int:year>/don-vi/<str:unit_code>/ho-so.zip", views.unit_bundle, name="unit_bundle"),
     path("<int:year>/<slug:slug>/", views.province_report, name="report"),
     path("<int:year>/<slug:slug>/tai-ve/", views.report_export, name="export"),
 ]

@@ -24,9 +24,27 @@ from units.rules import unit_ids_of
 from . import selectors, services
 from .charts import short_labels
 from .documents import plan_document, province_document, scorecard_document
-from .enums import FileFormat, JobStatus, ReportKind
+from .enums import (
+    DOCUMENT_FORMATS,
+    DOCUMENT_KINDS,
+    PROVINCE_DOCUMENT_KINDS,
+    TABLE_FORMATS,
+    UNIT_DOCUMENT_KINDS,
+    DocumentTarget,
+    FileFormat,
+    JobStatus,
+    ReportKind,
+)
 from .exports import document_html_context
-from .forms import ApplyInputsForm, ImprovementItemFormSet, IndexRunForm, InputsUploadForm
+from .forms import (
+    ALL_UNITS,
+    ApplyInputsForm,
+    DocumentIssueForm,
+    DocumentSettingsForm,
+    ImprovementItemFormSet,
+    IndexRunForm,
+    InputsUploadForm,
+)
 
 SLUG_KIND = {
     "cong-bo": ReportKind.PUBLISHED,
@@ -38,6 +56,7 @@ KIND_SLUG = {kind: slug for slug, kind in SLUG_KIND.items()}
 CONTENT_TYPES = {
     FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     FileFormat.PDF: "application/pdf",
+    FileFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -48,7 +67,7 @@ def _kind(slug: str) -> str:
 
 
 def _format(value: str) -> str:
-    if value not in FileFormat.values:
+    if value not in TABLE_FORMATS:
         raise Http404
     return value
 
@@ -57,6 +76,19 @@ def _file_response(content: bytes, filename: str, file_format: str) -> HttpRespo
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
+
+
+def _may_see_documents(user, period, own_units) -> bool:
+    """Whether the year's documents page has something for the user (same rules as the page)."""
+    if user.has_perm("reports.view_year_documents", period) or user.has_perm(
+        "reports.view_document", DocumentTarget(period, ReportKind.YEAR_REPORT)
+    ):
+        return True
+    return any(
+        user.has_perm("reports.view_document", DocumentTarget(period, kind, unit))
+        for unit in own_units
+        for kind in UNIT_DOCUMENT_KINDS
+    )
 
 
 @login_required
@@ -77,6 +109,7 @@ def report_index(request):
                 "links": links,
                 "own_units": own_units,
                 "secretariat": request.user.has_perm("reports.run_index", period),
+                "documents": _may_see_documents(request.user, period, own_units),
             }
         )
     return render(request, "reports/index.html", {"rows": rows})
@@ -90,7 +123,7 @@ def province_report(request, year: int, slug: str):
     context = document_html_context(document)
     context.update(
         period=period,
-        formats=FileFormat.values,
+        formats=TABLE_FORMATS,
         export_url=(
             reverse("reports:export", args=[year, slug]) if request.user.is_authenticated else None
         ),
@@ -134,11 +167,12 @@ def report_export(request, year: int, slug: str):
 
 def report_file_page(request, pk: int):
     report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
-    return render(
-        request,
-        "reports/file.html",
-        {"report_file": report_file, "slug": KIND_SLUG[report_file.kind]},
-    )
+    year = report_file.period.year
+    if report_file.kind in DOCUMENT_KINDS:
+        back_url = reverse("reports:documents", args=[year])
+    else:
+        back_url = reverse("reports:report", args=[year, KIND_SLUG[report_file.kind]])
+    return render(request, "reports/file.html", {"report_file": report_file, "back_url": back_url})
 
 
 @require_GET
@@ -189,7 +223,7 @@ def scorecard(request, year: int, unit_code: str):
             "url": reverse("reports:scorecard_file", args=[year, unit.code, fmt]),
             "label": _("Tải %(f)s") % {"f": fmt.upper()},
         }
-        for fmt in FileFormat.values
+        for fmt in TABLE_FORMATS
     ]
     context["plan_url"] = reverse("reports:plan", args=[year, unit.code])
     return render(request, "reports/scorecard.html", context)
@@ -235,7 +269,7 @@ def improvement_plan(request, year: int, unit_code: str):
             "unit": unit,
             "plan": plan,
             "formset": formset,
-            "formats": FileFormat.values,
+            "formats": TABLE_FORMATS,
         },
     )
 
@@ -381,4 +415,194 @@ def open_data_csv(request, year: int):
         results_csv(_open_report(request, year)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'inline; filename="chi-so-cchc-{year}.csv"'
+    return response
+
+
+# --- official documents (Decree 30) ------------------------------------------------------
+
+
+def _unit_of_code(code: str) -> Unit:
+    unit = Unit.objects.select_related("group").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _document_format(request) -> str:
+    """The format asked for; Word when none is given (as the command)."""
+    value = request.POST.get("format") or FileFormat.DOCX
+    if value not in DOCUMENT_FORMATS:
+        raise Http404
+    return value
+
+
+def _issue_forms(data: dict, post=None, kind: str | None = None) -> dict:
+    """The numbering forms of the page: the year's report, and per-unit documents."""
+    letters = [row["unit"] for row in data["units"] if row["letter"]]
+    notices = [row["unit"] for row in data["units"] if row["notice"]]
+    units_of = {
+        ReportKind.YEAR_REPORT: [],
+        ReportKind.SUPPLEMENT_REQUEST: letters,
+        ReportKind.UNIT_NOTICE: notices,
+    }
+    return {
+        k: DocumentIssueForm(
+            post if k == kind else None, units=units_of[k], prefix=k.replace("-", "_")
+        )
+        for k in units_of
+    }
+
+
+@login_required
+def documents(request, year: int):
+    """The year's official documents the user may get, in Word or PDF; numbering for the
+    secretariat. Nothing to show is the same 404 as a missing year."""
+    period = _period_of_year(year)
+    data = selectors.documents_overview(actor=request.user, period=period)
+    if not (data["province"] or data["units"] or data["can_issue"]):
+        raise Http404
+    context = {**data, "formats": DOCUMENT_FORMATS, "kinds": ReportKind}
+    if data["can_issue"]:
+        context["issue_forms"] = _issue_forms(data)
+    return render(request, "reports/documents.html", context)
+
+
+@require_POST
+@login_required
+def document_build(request, year: int, kind: str):
+    """Queue the year's report or the decision as DOCX or PDF; go to its progress page."""
+    if kind not in PROVINCE_DOCUMENT_KINDS:
+        raise Http404
+    period = _period_of_year(year)
+    selectors.document_target_get(actor=request.user, period=period, kind=kind)
+    report_file = services.report_file_request(
+        actor=request.user, kind=kind, file_format=_document_format(request), period=period
+    )
+    return redirect("reports:file", report_file.pk)
+
+
+@require_POST
+@login_required
+def unit_document_build(request, year: int, unit_code: str, kind: str):
+    """Queue a unit's supplement letter or notice of results; go to its progress page."""
+    if kind not in UNIT_DOCUMENT_KINDS:
+        raise Http404
+    period = _period_of_year(year)
+    unit = _unit_of_code(unit_code)
+    selectors.document_target_get(actor=request.user, period=period, kind=kind, unit=unit)
+    report_file = services.report_file_request(
+        actor=request.user,
+        kind=kind,
+        file_format=_document_format(request),
+        period=period,
+        params={"unit": unit.code},
+    )
+    return redirect("reports:file", report_file.pk)
+
+
+@require_POST
+@login_required
+def document_issue(request, year: int, kind: str):
+    """Record the number and date of a document (or of every unit's, numbered in order)."""
+    from django.core.exceptions import ValidationError
+
+    period = _period_of_year(year)
+    if not request.user.has_perm("reports.issue_document", period):
+        raise Http404
+    if kind not in services.ISSUABLE_KINDS:
+        raise Http404
+    data = selectors.documents_overview(actor=request.user, period=period)
+    form = _issue_forms(data, request.POST, kind)[kind]
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reports:documents", year)
+    code = form.cleaned_data["unit"]
+    choices = dict(form.fields["unit"].choices)
+    if kind in UNIT_DOCUMENT_KINDS:
+        if code == ALL_UNITS:
+            units = [_unit_of_code(c) for c in choices if c not in ("", ALL_UNITS)]
+        elif code:
+            units = [_unit_of_code(code)]
+        else:
+            units = []
+    else:
+        units = []
+    try:
+        issued = services.document_issue(
+            actor=request.user,
+            period=period,
+            kind=kind,
+            number=form.cleaned_data["number"],
+            issued_on=form.cleaned_data["issued_on"],
+            units=units or None,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Đã cấp số cho %(n)s văn bản: %(list)s.")
+            % {"n": len(issued), "list": ", ".join(str(i) for i in issued[:5])},
+        )
+    return redirect("reports:documents", year)
+
+
+@login_required
+def document_settings(request):
+    """The province's details printed on its documents (every save is kept with who/when)."""
+    if not request.user.has_perm("reports.edit_document_settings"):
+        raise Http404
+    from django.forms.models import model_to_dict
+
+    current = selectors.document_settings_current()
+    form = DocumentSettingsForm(request.POST or None, initial=model_to_dict(current))
+    if request.method == "POST" and form.is_valid():
+        services.document_settings_save(actor=request.user, values=form.cleaned_data)
+        messages.success(request, _("Đã lưu thông tin trên văn bản."))
+        return redirect("reports:document_settings")
+    from .models import DocumentSettings
+
+    history = DocumentSettings.objects.select_related("saved_by")[:10]
+    return render(
+        request,
+        "reports/document_settings.html",
+        {"form": form, "history": history},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@login_required
+def unit_bundle(request, year: int, unit_code: str):
+    """A unit's dossier bundle, streamed as a ZIP (memory flat in the number of files)."""
+    from django.http import StreamingHttpResponse
+
+    from scoring.models import Assessment
+
+    from .bundle import bundle_filename, bundle_stream
+    from .rules import BUNDLE
+
+    period = _period_of_year(year)
+    unit = _unit_of_code(unit_code)
+    if not request.user.has_perm("reports.download_bundle", DocumentTarget(period, BUNDLE, unit)):
+        raise Http404
+    assessment = (
+        Assessment.objects.select_related("period", "unit", "unit__group")
+        .filter(period=period, unit=unit)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    response = StreamingHttpResponse(
+        bundle_stream(
+            actor=request.user,
+            assessment=assessment,
+            show_names=request.user.has_perm("reports.view_year_documents", period),
+        ),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{bundle_filename(assessment)}"'
     return response

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from parindex.spreadsheets import workbook_print_setup
 from parindex.tabular_safe import xlsx_append
 from units.models import Group
 
@@ -561,6 +562,7 @@ def criteria_export(*, period: Period) -> bytes:
             ),
         ],
     )
+    workbook_print_setup(workbook, title=_("Bộ tiêu chí năm %(y)s") % {"y": period.year})
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

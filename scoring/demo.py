@@ -1225,6 +1225,7 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
 
     summary.scores += _current_year_create(now, group_by_code, bonus_caps, heads, base_quality, rng)
     _current_year_assignments()
+    _document_settings_create()
     return summary
 
 
@@ -1279,6 +1280,47 @@ def _year_units_set_up(period: Period) -> None:
             source="demo",
         )
     year_setup_apply(actor=None, period=period)
+
+
+def _document_settings_create() -> None:
+    """The province's details on its official documents (reports: Decree 30 header, signer)."""
+    from reports.models import DocumentSettings  # the demo composes every app
+
+    DocumentSettings.objects.create(
+        province_name=PROVINCE,
+        parent_body="UBND TỈNH HÒA BÌNH XANH",
+        issuer_name="SỞ NỘI VỤ",
+        issuer_body_name="Sở Nội vụ",
+        issuer_abbr="SNV",
+        office_abbr="CCHC",
+        place_name="Hòa Bình Xanh",
+        signer_title="GIÁM ĐỐC",
+        signer_name="Trần Thu Hà",
+        decision_parent="ỦY BAN NHÂN DÂN",
+        decision_issuer="TỈNH HÒA BÌNH XANH",
+        decision_abbr="UBND",
+        decision_authority="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH XANH",
+        decision_signer_title="CHỦ TỊCH",
+        decision_signer_name=SIGNER.split(",")[0],
+        decision_grounds=(
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;\n"
+            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15 tháng 7 năm 2021 của Chính phủ ban hành "
+            "Chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021 – 2030;\n"
+            "Căn cứ Quyết định của UBND tỉnh ban hành Quy chế đánh giá, xếp hạng kết quả thực "
+            "hiện công tác cải cách hành chính các cơ quan, đơn vị, địa phương trên địa bàn tỉnh;"
+        ),
+        recipients_report=(
+            "TT. Tỉnh ủy (báo cáo);\nTT. HĐND tỉnh (báo cáo);\nUBND tỉnh (báo cáo);\n"
+            "Các sở, ban, ngành (VBĐT);\nUBND các xã, phường (VBĐT);\n"
+            "Cổng Thông tin điện tử tỉnh;"
+        ),
+        recipients_decision=(
+            "Như Điều 3;\nBộ Nội vụ (báo cáo);\nTT. Tỉnh ủy, TT. HĐND tỉnh (báo cáo);\n"
+            "Chủ tịch, các Phó Chủ tịch UBND tỉnh;\nCổng Thông tin điện tử tỉnh;"
+        ),
+        recipients_letter="Như trên;\nGiám đốc Sở (báo cáo);",
+        recipients_notice="UBND tỉnh (báo cáo);\nLãnh đạo Sở Nội vụ;",
+    )
 
 
 def _current_year_assignments() -> None:
@@ -1506,7 +1548,7 @@ def _past_year_scores(period, year, nodes, criteria, base_quality, stages, rng) 
         per_unit[copy] = [
             LeafScore(
                 assessment=by_unit[copy],
-                criterion_id=s.criterion.id,
+                criterion=s.criterion,
                 stage=s.stage,
                 value=s.value,
                 inputs=s.inputs,
@@ -1518,10 +1560,16 @@ def _past_year_scores(period, year, nodes, criteria, base_quality, stages, rng) 
         by_unit[copy].sipas = by_unit[source].sipas
     for unit in units:
         scores.extend(per_unit[unit.code])
+    flagged = _appraisal_notes(year, units, per_unit, leaves) if len(stages) == 3 else []
+    late_unit, (month, day, hour, minute) = LATE_SUBMISSION
+    if year == PAST_YEARS[-1] and late_unit in by_unit:
+        by_unit[late_unit].submitted_at = _local(year, month, day, hour, minute)
+        by_unit[late_unit].is_late = True
     Assessment.objects.bulk_update(
-        assessments, ["status", "submitted_at", "late_dossier_percent", "sipas"]
+        assessments, ["status", "submitted_at", "late_dossier_percent", "sipas", "is_late"]
     )
     LeafScore.objects.bulk_create(scores, batch_size=2000)
+    _supplements_create(flagged)
     Exemption.objects.bulk_create(
         [
             Exemption(
@@ -1535,6 +1583,78 @@ def _past_year_scores(period, year, nodes, criteria, base_quality, stages, rng) 
         ]
     )
     return len(scores)
+
+
+# What the appraisal of the year with all three stages (the last published) wrote, for the documents:
+# the comment on every sub-criterion that lost points at the final stage, the round-1 items
+# sent back for supplement (the first two a unit over-claimed) and, for every other such
+# unit, the supplement it gave. Deterministic (no random draws: the scores stay the same).
+FIELD_COMMENTS = {
+    "1": "Kế hoạch, báo cáo CCHC ban hành chưa đúng thời hạn hoặc thiếu nội dung theo hướng dẫn.",
+    "2": "Tài liệu kiểm chứng chưa thể hiện đầy đủ kết quả rà soát, kiểm tra văn bản QPPL.",
+    "3": "Công bố, công khai thủ tục hành chính chưa kịp thời theo quy định.",
+    "4": "Chưa cung cấp văn bản kiện toàn, sắp xếp tổ chức bộ máy theo quy định.",
+    "5": "Cơ cấu ngạch công chức, đào tạo, bồi dưỡng chưa đạt yêu cầu của tiêu chí.",
+    "6": "Tỷ lệ giải ngân, tiết kiệm chi chưa đạt mức tối đa của tiêu chí.",
+    "7": "Tỷ lệ văn bản điện tử có chữ ký số, dịch vụ công trực tuyến chưa đạt yêu cầu.",
+    "8": "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn chưa đạt mức tối đa.",
+    "9": "Chỉ số hài lòng của người dân, tổ chức chưa đạt mức tối đa của tiêu chí.",
+}
+SUPPLEMENT_COMMENT = (
+    "Đề nghị bổ sung tài liệu kiểm chứng chứng minh kết quả thực hiện; giải trình chưa thuyết phục."
+)
+# The last published year's one dossier sent after the deadline (15/12, 23:59): the morning after.
+LATE_SUBMISSION = ("ND-CA", (12, 16, 9, 15))
+
+
+def _appraisal_notes(year, units, per_unit, leaves) -> list[tuple[LeafScore, str]]:
+    """Comments and supplement flags on the unsaved scores; returns the flagged round-1
+    scores with the explanation their unit supplemented (empty: none given)."""
+    node_of = {n.code: n for n in leaves}
+    flagged = []
+    for position, unit in enumerate(units):
+        by_stage = defaultdict(dict)
+        for score in per_unit[unit.code]:
+            by_stage[score.stage][score.criterion.code] = score
+        group_code = unit.group.code
+        for code, score in by_stage[Stage.FINAL].items():
+            node = node_of[code]
+            if node.kind != NodeKind.SCORED or score.value is None:
+                continue
+            if score.value < Decimal(node.maxima[group_code]):
+                score.comment = FIELD_COMMENTS.get(code.split(".")[0], "")
+        sent_back = 0
+        for code, score in by_stage[Stage.ROUND1].items():
+            own = by_stage[Stage.SELF].get(code)
+            node = node_of[code]
+            if sent_back == 2 or node.method == Method.SURVEY or own is None:
+                continue
+            if score.value is not None and own.value is not None and score.value < own.value:
+                score.supplement_requested = True
+                score.comment = SUPPLEMENT_COMMENT
+                sent_back += 1
+                explanation = (
+                    f"{unit.name} bổ sung văn bản chứng minh kết quả thực hiện tiêu chí {code} "
+                    f"năm {year} (đính kèm)."
+                    if position % 2 == 0
+                    else ""
+                )
+                flagged.append((score, explanation))
+    return flagged
+
+
+def _supplements_create(flagged) -> None:
+    from appraisal.models import Supplement  # the demo composes every app
+
+    Supplement.objects.bulk_create(
+        Supplement(
+            assessment_id=score.assessment.pk,
+            criterion_id=score.criterion.pk,
+            explanation=explanation,
+        )
+        for score, explanation in flagged
+        if explanation
+    )
 
 
 def _current_year_create(now, group_by_code, bonus_caps, heads, base_quality, rng) -> int:

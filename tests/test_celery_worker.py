@@ -92,3 +92,53 @@ def test_notification_emails_sent_once_by_a_real_worker(worker):
     assert not rows.filter(emailed_at__isnull=True).exists()
     again = tasks.notification_emails_send.delay(list(rows.values_list("id", flat=True)))
     assert again.get(timeout=60) == 0  # already sent: nothing new
+
+
+def test_official_document_built_by_a_real_worker(settings, tmp_path):
+    """A year's report in Word queued as the page queues it, built by the worker process."""
+    import io
+
+    from docx import Document
+
+    from reports.enums import FileFormat, JobStatus, ReportKind
+    from reports.models import ReportFile
+    from reports.services import report_file_request
+
+    broker = _require_broker_and_postgres()
+    media = tmp_path / "worker-media"
+    settings.MEDIA_ROOT = str(media)
+    celery_app.control.purge()
+    process = worker_start(
+        broker=broker,
+        name=f"ci-doc-{os.getpid()}@{socket.gethostname()}",
+        env={"DJANGO_MEDIA_ROOT": str(media)},
+    )
+    try:
+        celery_app.conf.task_always_eager = False
+        group = f.make_group("so")
+        period = f.make_period(2025, Phase.ROUND2, groups=[group])
+        nodes = f.make_small_tree(period, [group])
+        for value in ["2", "1"]:
+            assessment = f.make_assessment(period, f.make_unit(group))
+            f.set_score(assessment, nodes["1.1"], value)
+        from scoring.services import results_compute
+
+        results_compute(period=period, stage=Stage.FINAL)
+        report_file = report_file_request(
+            actor=None, kind=ReportKind.YEAR_REPORT, file_format=FileFormat.DOCX, period=period
+        )
+        import time
+
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            report_file.refresh_from_db()
+            if report_file.status in (JobStatus.DONE, JobStatus.FAILED):
+                break
+            time.sleep(0.5)
+        assert (report_file.status, report_file.error) == (JobStatus.DONE, "")
+        content = (media / report_file.file_key).read_bytes()
+        text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+        assert "BÁO CÁO" in text and "Xếp hạng Tốt:" in text
+        assert ReportFile.objects.count() == 1
+    finally:
+        worker_stop(process)

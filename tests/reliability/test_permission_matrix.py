@@ -107,6 +107,16 @@ REGISTRY = {
     "reports:plan_file": OWN | PROVINCE,
     "reports:report": published_or(PROVINCE | {APPR}),
     "reports:export": published_or(PROVINCE | {APPR}),
+    # official documents (Decree 30): the year's province staff always; once published the
+    # report and decision for anyone signed in, a unit's notice and bundle for the unit
+    "reports:documents": lambda phase: SIGNED_IN if phase == Phase.PUBLISHED else PROVINCE,
+    "reports:document_build": lambda phase: SIGNED_IN if phase == Phase.PUBLISHED else PROVINCE,
+    "reports:unit_document_build": lambda phase: (
+        OWN | PROVINCE if phase == Phase.PUBLISHED else PROVINCE
+    ),
+    "reports:unit_bundle": lambda phase: OWN | PROVINCE if phase == Phase.PUBLISHED else PROVINCE,
+    "reports:document_issue": {SECR},
+    "reports:document_settings": {SECR},
     # appraisal
     "appraisal_cycle": PROVINCE,
     "appraisal_calendar": PROVINCE,  # GET: province staff; POST: the secretariat only
@@ -293,6 +303,8 @@ class World:
                 out[kwarg] = (
                     data["report_file"].id if name.startswith("reports:") else data["own"].id
                 )
+            elif kwarg == "kind":  # a per-unit document on unit URLs, else the year's report
+                out[kwarg] = "unit-notice" if "unit_" in name else "report"
             elif kwarg == "code":
                 out[kwarg] = self.group.code if "group" in name else self.unit.code
             else:

@@ -31,10 +31,13 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def _clear():
     """Empty every table the demo fills, leaves first (single DELETEs, no cascade walk)."""
-    from appraisal.models import Assignment, AuditEntry
+    from appraisal.models import Assignment, AuditEntry, Supplement
+    from reports.models import DocumentSettings
 
     Assignment.objects.all().delete()
     AuditEntry.objects.all().delete()
+    Supplement.objects.all().delete()
+    DocumentSettings.objects.all().delete()
     for model in (Result, Exemption, LeafScore, Assessment, CriterionMax):
         model.objects.all().delete()
     Criterion.objects.update(parent=None)
