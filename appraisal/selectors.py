@@ -568,7 +568,7 @@ def flagged_items(*, assessment: Assessment) -> list[FlaggedItem]:
     round-1 comment (never the appraiser's name). Three queries."""
     maxima = dict(
         CriterionMax.objects.filter(
-            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+            criterion__period_id=assessment.period_id, group_id=assessment.group_id
         ).values_list("criterion_id", "max_score")
     )
     self_values = dict(

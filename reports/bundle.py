@@ -11,7 +11,6 @@ is held in memory whatever the bundle's size.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parindex.spreadsheets import workbook_print_setup
+from parindex.tabular_safe import csv_writer, xlsx_value
 from scoring import engine
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, CriterionMax, LeafScore
@@ -88,9 +88,8 @@ class _Sink:
 
 def _csv(rows: Iterable[list]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+    writer = csv_writer(out, lineterminator="\r\n")  # user text never becomes a formula
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -99,8 +98,9 @@ def _safe_name(name: str) -> str:
     return name[:120]
 
 
-def _number(value) -> str:
-    return "" if value is None else engine.vn_number(value)
+def _number(value):
+    """A score as a number cell (2 decimals), or empty."""
+    return None if value is None else engine.q2(value)
 
 
 def _scores_csv(assessment: Assessment, stages: list[str]) -> tuple[bytes, bytes]:
@@ -110,7 +110,7 @@ def _scores_csv(assessment: Assessment, stages: list[str]) -> tuple[bytes, bytes
 
     maxima = dict(
         CriterionMax.objects.filter(
-            criterion__period_id=assessment.period_id, group_id=assessment.unit.group_id
+            criterion__period_id=assessment.period_id, group_id=assessment.group_id
         ).values_list("criterion_id", "max_score")
     )
     leaves = list(
@@ -234,7 +234,7 @@ def _index_xlsx(title: str, rows: Iterable[list]) -> bytes:
     sheet.append([bold(title, 13)])
     sheet.append([bold(str(label)) for label in INDEX_HEADER])
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_value(WriteOnlyCell(sheet), value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

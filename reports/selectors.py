@@ -498,11 +498,11 @@ def _groups_of_units(period: Period) -> list[tuple[str, int]]:
     """(group name, number of dossiers) in group order; the ranked units when none."""
     rows = (
         Assessment.objects.filter(period=period)
-        .values("unit__group__name", "unit__group__order", "unit__group__code")
+        .values("group__name", "group__order", "group__code")  # the group of that year
         .annotate(n=Count("id"))
-        .order_by("unit__group__order", "unit__group__code")
+        .order_by("group__order", "group__code")
     )
-    return [(row["unit__group__name"], row["n"]) for row in rows]
+    return [(row["group__name"], row["n"]) for row in rows]
 
 
 def year_report_data(*, period: Period) -> dict:

@@ -475,6 +475,8 @@ def document_build(request, year: int, kind: str):
         raise Http404
     period = _period_of_year(year)
     selectors.document_target_get(actor=request.user, period=period, kind=kind)
+    if refused := _builds_refused(request):
+        return refused
     report_file = services.report_file_request(
         actor=request.user, kind=kind, file_format=_document_format(request), period=period
     )
@@ -490,6 +492,8 @@ def unit_document_build(request, year: int, unit_code: str, kind: str):
     period = _period_of_year(year)
     unit = _unit_of_code(unit_code)
     selectors.document_target_get(actor=request.user, period=period, kind=kind, unit=unit)
+    if refused := _builds_refused(request):
+        return refused
     report_file = services.report_file_request(
         actor=request.user,
         kind=kind,

@@ -594,7 +594,7 @@ def _band_history_paragraphs(data: dict) -> list:
     steady: dict[str, list[str]] = {band: [] for band in engine.BANDS_HIGH_TO_LOW}
     for unit in history:
         bands = unit["bands"]
-        if all(bands) and len(set(bands)) == 1:
+        if all(bands) and unit["same_band_years"] == len(bands):
             steady[bands[0]].append(unit["unit_name"])
     for band, names in steady.items():
         if names:
@@ -668,6 +668,8 @@ def _mover_text(unit: dict) -> str:
             else _("xuống"),
             "b": band_name(unit["band"]),
         }
+    if unit.get("previous_basis"):  # a merged or renamed unit: what it is compared with
+        text += "; " + unit["previous_basis"]
     return text + ")"
 
 

@@ -69,6 +69,32 @@ NOT_PLANTED = {
     "appraisal.Supplement": {"explanation"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Notification": {"key", "link", "text", "title"},  # the bell and e-mail only
     "scoring.CalendarDay": {"reason"},  # the calendar page only
+    # The province's letterhead and document numbers: in DOCX/PDF documents, no spreadsheet.
+    "reports.DocumentSettings": {
+        "decision_abbr",
+        "decision_authority",
+        "decision_grounds",
+        "decision_issuer",
+        "decision_parent",
+        "decision_signer_authority",
+        "decision_signer_name",
+        "decision_signer_title",
+        "issuer_abbr",
+        "issuer_body_name",
+        "issuer_name",
+        "office_abbr",
+        "parent_body",
+        "place_name",
+        "province_name",
+        "recipients_decision",
+        "recipients_letter",
+        "recipients_notice",
+        "recipients_report",
+        "signer_authority",
+        "signer_name",
+        "signer_title",
+    },
+    "reports.DocumentIssue": {"symbol"},
     "reports.IndexRun": {"result_hash", "error"},
     "reports.ReportFile": {"file_key", "error"},
     "parindex.ApiToken": {"digest", "prefix"},
@@ -313,3 +339,28 @@ def test_assignments_csv_round_trip_keeps_usernames_that_look_like_formulas(plan
     )
     assert count == len(before)
     assert sorted(Assignment.objects.values_list("field_id", "unit_id", "appraiser_id")) == before
+
+
+def test_no_formula_in_a_units_dossier_bundle(client, planted):
+    """The bundle's CSV sheets and its XLSX index: user text stays text, scores stay numbers."""
+    client.force_login(planted["secretary"])
+    unit = planted["plan"].unit
+    response = client.get(reverse("reports:unit_bundle", args=[2024, unit.code]))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    csvs = {n: c.decode("utf-8") for n, c in members.items() if n.endswith(".csv")}
+    assert len(csvs) == 3, sorted(members)
+    seen = set()
+    for name, text in csvs.items():
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+        for line, row in enumerate(rows, start=1):
+            for cell in row:
+                if cell.startswith(FORMULA_PREFIXES) and not _is_number(cell):
+                    pytest.fail(f"{name}:{line}: text {cell!r} would become a formula")
+                seen |= {p for p in PAYLOADS if cell == _escaped(p)}
+    assert seen, "none of the planted text reached the bundle's sheets"
+    scores = list(csv.reader(io.StringIO(csvs["01-diem-cac-vong.csv"].lstrip("\ufeff"))))
+    assert any(_is_number(cell) for row in scores[1:] for cell in row[2:])  # numbers stay numbers
+    (index,) = [c for n, c in members.items() if n.endswith(".xlsx")]
+    _xlsx_check(index, "bundle index")
