@@ -16,11 +16,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scoring import api_errors, engine
+from scoring import api_errors, engine, workflow
 from scoring.enums import Phase
 from scoring.serializers import ErrorSerializer, LeafScoreSerializer, StaleVersionSerializer
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .serializers import (
     AppraisalScoreInputSerializer,
     CrossCheckDecisionInputSerializer,

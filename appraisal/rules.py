@@ -1,18 +1,18 @@
 """Who may do what in the appraisal: the only place that decides it (django-rules).
 
-Phase-dependent answers come from appraisal.workflow; a refusal of something that is not
+Phase-dependent answers come from scoring.workflow; a refusal of something that is not
 the user's is answered with a 404 by appraisal.selectors' access helpers.
 """
 
 import rules
 from django.utils import timezone
 
+from scoring import workflow
 from scoring.enums import Stage
 from scoring.models import LeafScore
 from scoring.rules import own_assessment
 from units.rules import home_unit_ids, is_appraiser, is_council, is_province_staff, is_secretariat
 
-from . import workflow
 from .models import Assignment
 
 

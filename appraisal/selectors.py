@@ -15,14 +15,14 @@ from decimal import Decimal
 from django.http import Http404
 
 from scoring import selectors as scoring_selectors
+from scoring import workflow
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
+from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Role
 
-from . import workflow
 from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Supplement
-from .workflow import Item
 
 # "Not yours" is the same 404 as "missing": the scoring app's access helpers, used as they are.
 period_get = scoring_selectors.period_get

@@ -1,6 +1,6 @@
 """Writes of the appraisal. Keyword-only, atomic; every change writes an AuditEntry.
 
-Who may do what is asked of appraisal.rules (which reads appraisal.workflow); a refusal of
+Who may do what is asked of appraisal.rules (which reads scoring.workflow); a refusal of
 something that is not the actor's is PermissionDenied (a 404 in the views), a refusal the
 actor can understand is a ValidationError with a Vietnamese message.
 """
@@ -19,15 +19,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring import engine
+from scoring import engine, workflow
 from scoring.enums import Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
 from scoring.services import StaleVersionError, leaf_inputs_clean, leaf_maximum
+from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids
 
-from . import workflow
 from .enums import AuditAction, CrossCheckDecision
 from .models import (
     Assignment,
@@ -37,7 +37,6 @@ from .models import (
     NotificationLog,
     Supplement,
 )
-from .workflow import Item
 
 __all__ = ["StaleVersionError"]
 

@@ -11,10 +11,9 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from scoring import workflow
 from scoring.enums import Stage
 from scoring.models import LeafScore
-
-from . import workflow
 
 
 def _guard(sender, instance, **kwargs):

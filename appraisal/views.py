@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring import engine
+from scoring import engine, workflow
 from scoring.enums import Phase, Stage
 from scoring.models import Criterion
 from units.models import Group, Unit, User
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .enums import CrossCheckDecision
 from .models import Assignment
 
