@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, NotificationLog
+from scoring.admin import ReadOnlyAdmin
+
+from .models import Assignment, CouncilApproval, CrossCheck, NotificationLog
 
 
 @admin.register(Assignment)
@@ -8,35 +10,6 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["period", "unit", "field", "appraiser", "round1_done_at", "final_done_at"]
     list_filter = ["period"]
     list_select_related = ["period", "unit", "field", "appraiser"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the services only (they keep the audit trail)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = [
-        "at",
-        "period",
-        "assessment",
-        "criterion",
-        "stage",
-        "action",
-        "actor",
-        "after_approval",
-    ]
-    list_filter = ["period", "action", "stage", "after_approval"]
-    list_select_related = ["period", "assessment__unit", "criterion", "actor"]
 
 
 @admin.register(CrossCheck)

@@ -13,7 +13,7 @@ from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, Period
 from units.models import Unit
 
-from .enums import AuditAction, CrossCheckDecision
+from .enums import CrossCheckDecision
 
 
 class Assignment(models.Model):
@@ -135,37 +135,6 @@ class CouncilApproval(models.Model):
 
     def __str__(self):
         return f"{self.member} ({self.approved_at:%d/%m/%Y})"
-
-
-class AuditEntry(models.Model):
-    """One change: who, when, what (old → new), why. Never updated, never deleted."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    criterion = models.ForeignKey(
-        Criterion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(_("thời điểm"))
-    action = models.CharField(_("thao tác"), max_length=20, choices=AuditAction.choices)
-    old_value = models.JSONField(_("giá trị cũ"), null=True, blank=True)
-    new_value = models.JSONField(_("giá trị mới"), null=True, blank=True)
-    reason = models.TextField(_("lý do"), blank=True)
-    after_approval = models.BooleanField(_("thay đổi sau khi Hội đồng thông qua"), default=False)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("nhật ký thay đổi")
-        verbose_name_plural = _("nhật ký thay đổi")
-        indexes = [models.Index(fields=["assessment", "criterion"])]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
 
 
 class NotificationLog(models.Model):

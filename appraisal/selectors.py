@@ -17,12 +17,20 @@ from django.http import Http404
 from scoring import selectors as scoring_selectors
 from scoring import workflow
 from scoring.enums import Stage
-from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
+from scoring.models import (
+    Assessment,
+    AuditEntry,
+    Criterion,
+    CriterionMax,
+    Exemption,
+    LeafScore,
+    Period,
+)
 from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Role
 
-from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Supplement
+from .models import Assignment, CouncilApproval, CrossCheck, Supplement
 
 # "Not yours" is the same 404 as "missing": the scoring app's access helpers, used as they are.
 period_get = scoring_selectors.period_get
@@ -355,6 +363,11 @@ def assignments_list(*, period: Period):
         .select_related("field", "unit", "appraiser")
         .order_by("unit__code", "field__code")
     )
+
+
+def approved_ever(period_id: int) -> bool:
+    """Whether the council approved the year's results at least once (even if reopened)."""
+    return CouncilApproval.objects.filter(period_id=period_id).exists()
 
 
 def approvals(*, period: Period):

@@ -20,25 +20,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring import engine, workflow
-from scoring.enums import Phase, Stage
+from scoring.enums import AuditAction, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
-from scoring.services import StaleVersionError, leaf_inputs_clean, leaf_maximum
+from scoring.services import StaleVersionError, audit_record, leaf_inputs_clean, leaf_maximum
 from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids
 
-from .enums import AuditAction, CrossCheckDecision
+from .enums import CrossCheckDecision
 from .models import (
     Assignment,
-    AuditEntry,
     CouncilApproval,
     CrossCheck,
     NotificationLog,
     Supplement,
 )
 
-__all__ = ["StaleVersionError"]
+__all__ = ["StaleVersionError", "audit_record"]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -92,37 +91,6 @@ def _score_json(score: LeafScore | None) -> dict | None:
         "provisional": score.provisional,
         "version": score.version,
     }
-
-
-def audit_record(
-    *,
-    period: Period,
-    actor,
-    action: str,
-    assessment: Assessment | None = None,
-    criterion=None,
-    stage: str = "",
-    old=None,
-    new=None,
-    reason: str = "",
-) -> AuditEntry:
-    """One row of the audit trail; marked when the council had already approved the year."""
-    after_approval = action not in (AuditAction.APPROVAL, AuditAction.DECISION) and (
-        CouncilApproval.objects.filter(period_id=period.pk).exists()
-    )
-    return AuditEntry.objects.create(
-        period_id=period.pk,
-        assessment=assessment,
-        criterion_id=getattr(criterion, "pk", None),
-        stage=stage,
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=timezone.now(),
-        action=action,
-        old_value=old,
-        new_value=new,
-        reason=reason,
-        after_approval=after_approval,
-    )
 
 
 # --- notifications ------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Assessment,
+    AuditEntry,
     Criterion,
     CriterionMax,
     Exemption,
@@ -57,3 +58,32 @@ class ExemptionAdmin(admin.ModelAdmin):
 class ResultAdmin(admin.ModelAdmin):
     list_display = ["period", "unit", "stage", "index", "band", "rank_in_group"]
     list_filter = ["period", "stage", "band"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the services only (they keep the audit trail)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "period",
+        "assessment",
+        "criterion",
+        "stage",
+        "action",
+        "actor",
+        "after_approval",
+    ]
+    list_filter = ["period", "action", "stage", "after_approval"]
+    list_select_related = ["period", "assessment__unit", "criterion", "actor"]

@@ -8,6 +8,7 @@ from units.models import Group, Unit
 
 from .enums import (
     AssessmentStatus,
+    AuditAction,
     Band,
     Method,
     NodeKind,
@@ -285,3 +286,38 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period.year} ({self.get_stage_display()}): {self.index}"
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, what (old → new), why. Never updated, never deleted.
+
+    Every write of every app leaves one (scoring.services.audit_record); it lives here, at the
+    bottom of the layers, so that scoring, evidence, appraisal and reports can all write it.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    action = models.CharField(_("thao tác"), max_length=30, choices=AuditAction.choices)
+    old_value = models.JSONField(_("giá trị cũ"), null=True, blank=True)
+    new_value = models.JSONField(_("giá trị mới"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    after_approval = models.BooleanField(_("thay đổi sau khi Hội đồng thông qua"), default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes = [models.Index(fields=["assessment", "criterion"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"

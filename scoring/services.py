@@ -17,9 +17,10 @@ from units.rules import heads_unit
 
 from . import engine
 from .computation import score_sums
-from .enums import AssessmentStatus, Phase, ResultSource, Stage
+from .enums import AssessmentStatus, AuditAction, Phase, ResultSource, Stage
 from .models import (
     Assessment,
+    AuditEntry,
     CriterionMax,
     Exemption,
     LeafScore,
@@ -32,6 +33,46 @@ from .selectors import assessment_completeness, criteria_leaves
 
 class PublishedYearError(Exception):
     """A published year's results are frozen."""
+
+
+# --- the audit trail -----------------------------------------------------------------------
+
+# Whether a year's results were already approved by the council, so that a later change is
+# marked in the audit trail. The appraisal app keeps the approvals and registers its answer
+# when it starts (AppraisalConfig.ready); scoring cannot import it.
+approval_checks: list = []
+
+
+def audit_record(
+    *,
+    period: Period,
+    actor,
+    action: str,
+    assessment: Assessment | None = None,
+    criterion=None,
+    stage: str = "",
+    old=None,
+    new=None,
+    reason: str = "",
+) -> AuditEntry:
+    """One row of the audit trail (who, when, old → new, why); marked when the council had
+    already approved the year. `actor` None: a management command run by an operator."""
+    after_approval = action not in (AuditAction.APPROVAL, AuditAction.DECISION) and any(
+        check(period.pk) for check in approval_checks
+    )
+    return AuditEntry.objects.create(
+        period_id=period.pk,
+        assessment=assessment,
+        criterion_id=getattr(criterion, "pk", None),
+        stage=stage,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        action=action,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+        after_approval=after_approval,
+    )
 
 
 def period_thresholds(period: Period) -> engine.BandThresholds:
