@@ -9,7 +9,6 @@ class AppraisalConfig(AppConfig):
     def ready(self):
         from scoring.services import approval_checks
 
-        from . import signals  # noqa: F401  (registers the supplement guard on evidence links)
         from .selectors import approved_ever
 
         if approved_ever not in approval_checks:  # the audit trail marks later changes

@@ -13,7 +13,7 @@ from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, Period
 from units.models import Unit
 
-from .enums import CrossCheckDecision
+from .enums import CrossCheckDecision, CrossCheckKind
 
 
 class Assignment(models.Model):
@@ -47,14 +47,18 @@ class Assignment(models.Model):
 
 
 class CrossCheck(models.Model):
-    """A score an appraiser gave to their own home unit, to be checked by another unit's member.
+    """A score an appraiser gave to their own home unit, or an exemption they proposed for
+    it, to be checked by another unit's member.
 
-    One row per (assessment, leaf, stage); a new provisional score re-opens it.
+    One row per (assessment, node, stage, kind); a new provisional value re-opens it.
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
+    kind = models.CharField(
+        _("nội dung"), max_length=10, choices=CrossCheckKind.choices, default=CrossCheckKind.SCORE
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -78,12 +82,16 @@ class CrossCheck(models.Model):
         verbose_name_plural = _("thẩm định chéo")
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "criterion", "stage"], name="crosscheck_unique_item"
+                fields=["assessment", "criterion", "stage", "kind"], name="crosscheck_unique_item"
             ),
         ]
 
     def __str__(self):
-        return f"{self.criterion.code} ({self.stage})"
+        return f"{self.criterion.code} ({self.stage}, {self.kind})"
+
+    @property
+    def is_exemption(self) -> bool:
+        return self.kind == CrossCheckKind.EXEMPTION
 
     @property
     def is_open(self) -> bool:

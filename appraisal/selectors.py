@@ -64,9 +64,18 @@ def cross_check_get(*, actor, cross_check_id: int) -> CrossCheck:
         .filter(pk=cross_check_id)
         .first()
     )
-    if check is None or check.checker_id != actor.pk:
+    if check is None or not actor.has_perm("appraisal.view_cross_check", check):
         raise Http404
     return check
+
+
+def exemption_of(*, check: CrossCheck) -> Exemption | None:
+    """The exemption an exemption cross-check is about (None for a score's, or once gone)."""
+    if not check.is_exemption:
+        return None
+    return Exemption.objects.filter(
+        assessment_id=check.assessment_id, criterion_id=check.criterion_id, stage=check.stage
+    ).first()
 
 
 def assignments_csv(*, period) -> str:

@@ -26,9 +26,9 @@ from scoring.services import StaleVersionError, audit_record, leaf_inputs_clean,
 from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
-from units.rules import home_unit_ids
+from units.rules import home_unit_ids, is_appraiser
 
-from .enums import CrossCheckDecision
+from .enums import CrossCheckDecision, CrossCheckKind
 from .models import (
     Assignment,
     CouncilApproval,
@@ -144,11 +144,12 @@ def team_user_ids(period: Period) -> set[int]:
     )
 
 
-def _province_user_ids() -> set[int]:
+def _province_user_ids(period: Period) -> set[int]:
+    """The secretariat and council of the year (roles with no year serve every year)."""
     return set(
-        Role.objects.filter(kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL]).values_list(
-            "user_id", flat=True
-        )
+        Role.objects.filter(
+            kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL], year__in=[period.year, None]
+        ).values_list("user_id", flat=True)
     )
 
 
@@ -164,7 +165,7 @@ def _open_cross_checks(period: Period, stage: str):
 def _condition_problem(name: str, period: Period) -> str | None:
     """The reason a move's condition is unmet, or None."""
     if name == "no_open_cross_checks":
-        stage = workflow.STAGE_OF_PHASE.get(period.phase, Stage.ROUND1)
+        stage = workflow.rules_of(period.phase).appraiser_scores or Stage.ROUND1
         open_items = list(_open_cross_checks(period, stage)[:20])
         if open_items:
             items = ", ".join(f"{c.assessment.unit.code} {c.criterion.code}" for c in open_items)
@@ -186,9 +187,14 @@ def _condition_problem(name: str, period: Period) -> str | None:
         if pending:
             items = ", ".join(f"{a.unit.code} × {a.field.code}" for a in pending)
             return _("Còn mục chưa thẩm định xong lần 2: %(items)s.") % {"items": items}
-        provisional = LeafScore.objects.filter(
-            assessment__period=period, stage=Stage.FINAL, provisional=True
-        ).count()
+        provisional = (
+            LeafScore.objects.filter(
+                assessment__period=period, stage=Stage.FINAL, provisional=True
+            ).count()
+            + Exemption.objects.filter(
+                assessment__period=period, stage=Stage.FINAL, provisional=True
+            ).count()
+        )
         if provisional:
             return _("Còn %(n)s điểm chờ thẩm định chéo.") % {"n": provisional}
     elif name == "council_approved":
@@ -298,7 +304,7 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         CouncilApproval.objects.filter(period=period, superseded=False).update(superseded=True)
         period.published_at = None
         fields.append("published_at")
-    if to_phase == Phase.PUBLISHED:
+    if workflow.rules_of(to_phase).frozen:  # publishing: computed and sealed at once
         from scoring.services import results_compute, results_seal
 
         results_compute(period=period, stage=Stage.FINAL)
@@ -326,7 +332,7 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         body += "\n" + _("Lý do: %(reason)s") % {"reason": reason}
     notify_on_commit(
         key=f"phase:{entry.pk}",
-        user_ids=agency_user_ids(period) | team_user_ids(period) | _province_user_ids(),
+        user_ids=agency_user_ids(period) | team_user_ids(period) | _province_user_ids(period),
         subject=_subject(
             period, _("Chuyển giai đoạn: %(phase)s") % {"phase": _phase_label(to_phase)}
         ),
@@ -554,10 +560,12 @@ def assignment_complete(*, actor, assignment: Assignment) -> Assignment:
         .select_related("period", "field", "unit")
         .get(pk=assignment.pk)
     )
-    if assignment.appraiser_id != actor.pk:
+    if assignment.appraiser_id != actor.pk or not actor.has_perm(
+        "appraisal.view_queue", assignment.period
+    ):
         raise PermissionDenied
     stage = workflow.rules_of(assignment.period.phase).appraiser_scores
-    if stage is None:
+    if not actor.has_perm("appraisal.complete_assignment", assignment):
         raise ValidationError(
             _("Giai đoạn hiện tại không có vòng thẩm định đang mở."), code="phase"
         )
@@ -593,9 +601,9 @@ def _home_unit_values_queue(
     assessment = _lock_assessment(assessment)
     field_code = assignment.field.code
     checked = set(
-        CrossCheck.objects.filter(assessment=assessment, stage=stage).values_list(
-            "criterion_id", flat=True
-        )
+        CrossCheck.objects.filter(
+            assessment=assessment, stage=stage, kind=CrossCheckKind.SCORE
+        ).values_list("criterion_id", flat=True)
     )
     queued = 0
     for score in (
@@ -609,6 +617,29 @@ def _home_unit_values_queue(
         score.save(update_fields=["provisional", "updated_at"])
         _cross_check_request(
             actor=actor, assessment=assessment, criterion=score.criterion, stage=stage
+        )
+        queued += 1
+    # Exemptions of the field (prefilled from the unit's own claims too) are accepted alike.
+    exempt_checked = set(
+        CrossCheck.objects.filter(
+            assessment=assessment, stage=stage, kind=CrossCheckKind.EXEMPTION
+        ).values_list("criterion_id", flat=True)
+    )
+    for exemption in (
+        Exemption.objects.select_for_update(of=("self",))
+        .filter(assessment=assessment, stage=stage)
+        .select_related("criterion")
+    ):
+        if exemption.criterion.field_code != field_code or exemption.criterion_id in exempt_checked:
+            continue
+        exemption.provisional = True
+        exemption.save(update_fields=["provisional"])
+        _cross_check_request(
+            actor=actor,
+            assessment=assessment,
+            criterion=exemption.criterion,
+            stage=stage,
+            kind=CrossCheckKind.EXEMPTION,
         )
         queued += 1
     return queued
@@ -626,8 +657,9 @@ def _ancestor_ids(criterion) -> list[int]:
 
 
 def _check_item(actor, item: Item) -> None:
-    """Not assigned: PermissionDenied (404). Assigned but the stage is closed: a message."""
-    if not _assigned(actor, item):
+    """Not assigned (or not in the year's team): PermissionDenied (404). Assigned but the
+    stage is closed: a message."""
+    if not (_assigned(actor, item) and is_appraiser(actor, item)):
         raise PermissionDenied
     _refuse_frozen(item.assessment.period)
     if not actor.has_perm("appraisal.score_item", item):
@@ -706,10 +738,12 @@ def _pick_checker(period: Period, assessment: Assessment, criterion, exclude_id:
     return User.objects.get(pk=best)
 
 
-def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
+def _cross_check_request(
+    *, actor, assessment, criterion, stage, kind: str = CrossCheckKind.SCORE
+) -> CrossCheck:
     check = (
         CrossCheck.objects.select_for_update()
-        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
+        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage, kind=kind)
         .first()
     )
     now = timezone.now()
@@ -718,6 +752,7 @@ def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
             assessment=assessment,
             criterion_id=criterion.pk,
             stage=stage,
+            kind=kind,
             requested_by=actor,
             requested_at=now,
             checker=_pick_checker(assessment.period, assessment, criterion, actor.pk),
@@ -813,7 +848,10 @@ def appraisal_score_set(
 def appraisal_exemption_set(
     *, actor, assessment: Assessment, criterion, stage: str, reason: str
 ) -> Exemption:
-    """An appraiser proposes that a node does not apply to the unit at the open round."""
+    """An appraiser proposes that a node does not apply to the unit at the open round.
+
+    Proposed for the appraiser's own home unit, it is provisional and queued for a
+    cross-check by a member of another unit, exactly like a score."""
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
     reason = (reason or "").strip()
@@ -823,19 +861,30 @@ def appraisal_exemption_set(
         assessment=assessment, criterion_id=criterion.pk, stage=stage
     ).first()
     old = None if exemption is None else {"reason": exemption.reason}
+    provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
     if exemption is None:
         exemption = Exemption.objects.create(
             assessment=assessment,
             criterion_id=criterion.pk,
             stage=stage,
             reason=reason,
+            provisional=provisional,
             created_by=actor,
         )
-    elif exemption.reason != reason:
+    elif exemption.reason != reason or (provisional and not exemption.provisional):
         exemption.reason = reason
-        exemption.save(update_fields=["reason"])
+        exemption.provisional = exemption.provisional or provisional
+        exemption.save(update_fields=["reason", "provisional"])
     else:
         return exemption
+    if provisional:
+        _cross_check_request(
+            actor=actor,
+            assessment=assessment,
+            criterion=criterion,
+            stage=stage,
+            kind=CrossCheckKind.EXEMPTION,
+        )
     audit_record(
         period=assessment.period,
         actor=actor,
@@ -873,6 +922,14 @@ def appraisal_exemption_withdraw(
         reason=reason,
     )
     exemption.delete()
+    # Nothing is left to check: the leaf counts again with its (checked) score.
+    CrossCheck.objects.filter(
+        assessment=assessment,
+        criterion_id=criterion.pk,
+        stage=stage,
+        kind=CrossCheckKind.EXEMPTION,
+        decided_at__isnull=True,
+    ).delete()
 
 
 # --- cross-check --------------------------------------------------------------------------
@@ -925,11 +982,13 @@ def cross_check_decide(
     inputs=None,
     comment: str = "",
     expected_version: int | None = None,
-) -> LeafScore:
+) -> LeafScore | Exemption | None:
     """The checker confirms the provisional score, or changes it (with a comment).
 
     `expected_version` is the score's version the checker saw: a score re-saved meanwhile by
     the appraiser is not confirmed or overwritten blindly (StaleVersionError).
+    For an exemption's cross-check: confirming keeps the exemption (returned), changing
+    rejects it (with a comment): the node counts again (None).
     """
     assessment = _lock_assessment(cross_check.assessment)
     check = (
@@ -949,6 +1008,10 @@ def cross_check_decide(
     if not actor.has_perm("appraisal.decide_cross_check", check):
         raise ValidationError(_("Vòng thẩm định của mục này đã đóng."), code="phase")
     CrossCheckDecision(decision)
+    if check.is_exemption:
+        return _exemption_check_decide(
+            actor=actor, assessment=assessment, check=check, decision=decision, comment=comment
+        )
     criterion = check.criterion
     score = LeafScore.objects.select_for_update().get(
         assessment=assessment, criterion_id=criterion.pk, stage=check.stage
@@ -988,6 +1051,48 @@ def cross_check_decide(
         reason=comment,
     )
     return score
+
+
+def _exemption_check_decide(*, actor, assessment, check, decision: str, comment: str):
+    exemption = (
+        Exemption.objects.select_for_update()
+        .filter(assessment=assessment, criterion_id=check.criterion_id, stage=check.stage)
+        .first()
+    )
+    if not check.is_open:
+        return exemption
+    comment = (comment or "").strip()
+    old = None if exemption is None else {"reason": exemption.reason, "provisional": True}
+    if decision == CrossCheckDecision.CHANGED:
+        if not comment:
+            raise ValidationError(
+                _("Cần ghi nhận xét khi không chấp nhận giảm trừ."), code="comment_required"
+            )
+        new = None
+        if exemption is not None:
+            exemption.delete()
+            exemption = None
+    else:
+        if exemption is not None:
+            exemption.provisional = False
+            exemption.save(update_fields=["provisional"])
+        new = None if exemption is None else {"reason": exemption.reason, "provisional": False}
+    check.decided_at = timezone.now()
+    check.decision = decision
+    check.comment = comment
+    check.save(update_fields=["decided_at", "decision", "comment"])
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.CROSS_CHECK,
+        assessment=assessment,
+        criterion=check.criterion,
+        stage=check.stage,
+        old=old,
+        new={"exemption": new, "decision": decision},
+        reason=comment,
+    )
+    return exemption
 
 
 # --- the agency's supplement --------------------------------------------------------------
@@ -1062,24 +1167,10 @@ def supplement_evidence_upload(*, actor, assessment: Assessment, criterion, uplo
 
     assessment = _lock_assessment(assessment)
     _check_supplement(actor, assessment, criterion)
-    outcomes = evidence_services.evidence_upload_many(
+    # The evidence service checks the leaf again and writes the audit row.
+    return evidence_services.evidence_upload_many(
         actor=actor, assessment=assessment, criterion=criterion, uploaded_files=uploaded_files
     )
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.EVIDENCE_LINK,
-        assessment=assessment,
-        criterion=criterion,
-        stage=Stage.ROUND1,
-        new={
-            "files": [
-                {"id": o.file.pk, "name": o.file.original_name, "sha256": o.file.sha256}
-                for o in outcomes
-            ]
-        },
-    )
-    return outcomes
 
 
 # --- council and publication --------------------------------------------------------------
@@ -1162,7 +1253,7 @@ def deadline_reminders_send(*, now=None) -> int:
     """
     now = now or timezone.now()
     sent = 0
-    for period in Period.objects.exclude(phase=Phase.PUBLISHED):
+    for period in Period.objects.filter(phase__in=workflow.phases_where(lambda r: not r.frozen)):
         for field_name, (phase, audience) in workflow.DEADLINES.items():
             deadline = getattr(period, field_name)
             if deadline is None or period.phase != phase or now >= deadline:

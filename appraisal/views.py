@@ -384,6 +384,8 @@ def assignment_done(request, assignment_id: int):
         messages.success(request, _("Đã đánh dấu hoàn thành."))
     except ValidationError as exc:
         messages.error(request, _text(exc))
+    except PermissionDenied:
+        raise Http404 from None
     return redirect("appraisal_queue", year=assignment.period.year)
 
 
@@ -410,11 +412,17 @@ def cross_check(request, cross_check_id: int):
     _field, rows = selectors.field_rows(
         assessment=assessment, field_code=check.criterion.field_code, stage=check.stage
     )
-    row = next(r for r in rows if r.criterion.pk == check.criterion_id)
+    row = next((r for r in rows if r.criterion.pk == check.criterion_id), None)
     return render(
         request,
         "appraisal/cross_check.html",
-        {"check": check, "row": row, "assessment": assessment, "period": assessment.period},
+        {
+            "check": check,
+            "row": row,
+            "exemption": selectors.exemption_of(check=check),
+            "assessment": assessment,
+            "period": assessment.period,
+        },
     )
 
 

@@ -71,7 +71,6 @@ class AuditAction(models.TextChoices):
     CROSS_CHECK = "cross_check", _("Thẩm định chéo")
     SUBMIT = "submit", _("Nộp hồ sơ")
     WITHDRAW = "withdraw", _("Rút hồ sơ về để sửa")
-    EVIDENCE_UPLOAD = "evidence_upload", _("Tải lên tài liệu")
     EVIDENCE_LINK = "evidence_link", _("Liên kết tài liệu")
     EVIDENCE_UNLINK = "evidence_unlink", _("Gỡ liên kết tài liệu")
     EVIDENCE_REMOVE = "evidence_remove", _("Gỡ bỏ tài liệu")

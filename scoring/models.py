@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Group, Unit
 
+from . import workflow
 from .enums import (
     AssessmentStatus,
     AuditAction,
@@ -74,7 +75,13 @@ class Period(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.phase == Phase.PUBLISHED
+        """The year's results are public (the phase table's results_public)."""
+        return workflow.rules_of(self.phase).results_public
+
+    @property
+    def is_frozen(self) -> bool:
+        """Nothing of the year may change (the phase table's frozen)."""
+        return workflow.rules_of(self.phase).frozen
 
 
 class PeriodGroup(models.Model):
@@ -231,6 +238,8 @@ class Exemption(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
     reason = models.TextField(_("lý do"))
+    # Proposed by an appraiser for their own home unit: waits for a cross-check.
+    provisional = models.BooleanField(_("chờ thẩm định chéo"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -14,21 +14,22 @@ from django.http import Http404
 
 from units.models import Group
 
-from . import engine
-from .enums import Phase, Stage
+from . import engine, rules, workflow
+from .enums import Stage
 from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
 
-PHASES_OPEN = [p for p in Phase.values if p != Phase.PUBLISHED]
+PHASES_OPEN = workflow.phases_where(lambda r: not r.frozen)
+PHASES_PUBLIC = workflow.phases_where(lambda r: r.results_public)
 
 
 def period_current() -> Period | None:
-    """The year in progress: the latest unpublished period, else the latest one."""
+    """The year in progress: the latest year not frozen, else the latest one."""
     period = Period.objects.filter(phase__in=PHASES_OPEN).order_by("-year").first()
     return period or Period.objects.order_by("-year").first()
 
 
 def period_published_list():
-    return Period.objects.filter(phase=Phase.PUBLISHED).order_by("-year")
+    return Period.objects.filter(phase__in=PHASES_PUBLIC).order_by("-year")
 
 
 def period_get(*, actor, year: int, perm: str = "scoring.view_results") -> Period:
@@ -170,7 +171,7 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         .select_related("unit", "group")
         .defer("details")
     )
-    previous_period = Period.objects.filter(year=period.year - 1, phase=Phase.PUBLISHED).first()
+    previous_period = Period.objects.filter(year=period.year - 1, phase__in=PHASES_PUBLIC).first()
     previous = {r.unit_id: r for r in _final_results(previous_period)}
     groups = {g.id: g for g in Group.objects.all()}
     group_order = [
@@ -622,25 +623,15 @@ def evidence_enabled() -> bool:
     return True
 
 
-def self_deadline_passed(*, period: Period) -> bool:
-    from django.utils import timezone
-
-    deadline = period.self_assessment_deadline
-    return deadline is not None and timezone.now() > deadline
+def self_deadline_passed(*, assessment: Assessment) -> bool:
+    """Past the unit's self-assessment deadline (scoring.rules decides the deadline)."""
+    return rules.self_deadline_passed(assessment)
 
 
 def stages_visible(*, actor, assessment) -> list[str]:
-    """The stages of a dossier the actor may see.
-
-    The unit's own people see the appraisal stages only once the phase table opens them
-    (round 1 after its close, the final stage once published: appraisal's rules); the
-    province's staff and appraisers see every stage.
-    """
-    if not actor.has_perm("scoring.view_own_assessment", assessment):
-        return list(Stage.values)
-    visible = [Stage.SELF]
-    if actor.has_perm("appraisal.view_round1_results", assessment):
-        visible.append(Stage.ROUND1)
-    if actor.has_perm("appraisal.view_final_results", assessment):
-        visible.append(Stage.FINAL)
-    return visible
+    """The stages of a dossier the actor may see (scoring.view_stage)."""
+    return [
+        stage
+        for stage in Stage.values
+        if actor.has_perm("scoring.view_stage", workflow.Item(assessment, None, stage))
+    ]

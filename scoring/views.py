@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from units.enums import RoleKind
-from units.rules import roles_of
+from units.rules import roles_of, unit_ids_of
 
 from . import engine, selectors, services
 from .models import Assessment, Criterion
@@ -19,11 +18,13 @@ def home(request):
     """Each role's home: the current period, its phase and deadlines, and the user's tasks."""
     period = selectors.period_current()
     roles = roles_of(request.user)
-    unit_ids = [r.unit_id for r in roles if r.kind in (RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD)]
     assessments = []
-    if period is not None and unit_ids:
+    if period is not None:
+        unit_ids = unit_ids_of(request.user, year=period.year)
         assessments = list(
-            Assessment.objects.filter(period=period, unit_id__in=unit_ids).select_related("unit")
+            Assessment.objects.filter(period=period, unit_id__in=unit_ids).select_related(
+                "period", "unit"
+            )
         )
     return render(
         request,
@@ -174,10 +175,10 @@ def leaf_save(request, assessment_id: int, criterion_id: int):
         # Keep the version the browser had: its next save is refused too, until a reload.
         error = str(exc)
         stale_version = request.POST.get("version", "")
-    except (engine.ScoringInputError, ValidationError) as exc:
+    except (engine.ScoringInputError, ValidationError, services.DraftClosedError) as exc:
         error = _error_text(exc)
     except PermissionDenied:
-        error = gettext("Hồ sơ không còn ở trạng thái được chỉnh sửa.")
+        raise Http404 from None
 
     if not request.headers.get("HX-Request"):
         if error:
@@ -233,7 +234,7 @@ def assessment_submit(request, assessment_id: int):
             **_page_context(request, assessment),
             "completeness": completeness,
             "error": error,
-            "deadline_passed": selectors.self_deadline_passed(period=assessment.period),
+            "deadline_passed": selectors.self_deadline_passed(assessment=assessment),
         },
         status=400 if error else 200,
     )

@@ -86,7 +86,6 @@ def _api(user):
     return client
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 def test_secretariat_of_another_year_cannot_move_2025(year):
     _phase(year, Phase.SELF_ASSESSMENT)
     client = _api(year.secretariat_2023)
@@ -97,7 +96,6 @@ def test_secretariat_of_another_year_cannot_move_2025(year):
     assert year.period.phase == Phase.SELF_ASSESSMENT
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 def test_council_member_of_another_year_cannot_approve_2025(year):
     _phase(year, Phase.COUNCIL)
     client = Client()
@@ -108,7 +106,6 @@ def test_council_member_of_another_year_cannot_approve_2025(year):
         appraisal_services.council_approve(actor=year.council_2023, period=year.period)
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 @pytest.mark.parametrize("phase", [Phase.ROUND2, Phase.COUNCIL])
 def test_agency_cannot_read_final_figures_before_publication(year, phase):
     _phase(year, phase)
@@ -135,7 +132,6 @@ def test_agency_reads_final_figures_once_published(year):
     assert f"{result.index:.2f}".replace(".", ",") in client.get(base).content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 def test_appraisers_cannot_read_unsubmitted_drafts(year):
     _phase(year, Phase.SELF_ASSESSMENT)
     client = _api(year.away)
@@ -153,7 +149,6 @@ def test_appraisers_cannot_read_unsubmitted_drafts(year):
     assert client.get(f"/api/v1/assessments/{year.draft.pk}/").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 def test_published_year_inputs_cannot_be_reimported_or_reapplied(year):
     _phase(year, Phase.PUBLISHED)
     secretariat = make_user(RoleKind.SECRETARIAT, year=YEAR)
@@ -189,7 +184,6 @@ def test_published_year_inputs_cannot_be_reimported_or_reapplied(year):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 def test_exemption_for_own_home_unit_is_cross_checked(year):
     _phase(year, Phase.ROUND2)
     make_assignment(year.period, "2", year.unit, year.home)
@@ -205,7 +199,6 @@ def test_exemption_for_own_home_unit_is_cross_checked(year):
     assert check.checker == year.away and check.is_open
 
 
-@pytest.mark.xfail(strict=True, reason="hole of issue 11, not fixed yet")
 @pytest.mark.parametrize("how", ["closed", "deadline"])
 def test_drafts_stop_changing_after_close_or_deadline(year, how):
     _phase(year, Phase.SELF_ASSESSMENT)
