@@ -6,7 +6,9 @@ from .models import Assignment, CouncilApproval, CrossCheck, NotificationLog
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Assignments change on the assignment page (checked, notified, audited)."""
+
     list_display = ["period", "unit", "field", "appraiser", "round1_done_at", "final_done_at"]
     list_filter = ["period"]
     list_select_related = ["period", "unit", "field", "appraiser"]

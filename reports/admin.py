@@ -1,16 +1,21 @@
+"""Job records, plans and imported inputs: read-only here (their pages and services check
+the phase and keep the audit trail)."""
+
 from django.contrib import admin
+
+from scoring.admin import ReadOnlyAdmin
 
 from .models import DossierStats, ImprovementItem, ImprovementPlan, IndexRun, ReportFile
 
 
 @admin.register(IndexRun)
-class IndexRunAdmin(admin.ModelAdmin):
+class IndexRunAdmin(ReadOnlyAdmin):
     list_display = ["period", "stage", "status", "progress", "result_hash", "finished_at"]
     list_filter = ["status", "stage"]
 
 
 @admin.register(ReportFile)
-class ReportFileAdmin(admin.ModelAdmin):
+class ReportFileAdmin(ReadOnlyAdmin):
     list_display = ["kind", "period", "status", "progress", "created_by", "created_at"]
     list_filter = ["kind", "status"]
 
@@ -18,14 +23,21 @@ class ReportFileAdmin(admin.ModelAdmin):
 class ImprovementItemInline(admin.TabularInline):
     model = ImprovementItem
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(admin.ModelAdmin):
+class ImprovementPlanAdmin(ReadOnlyAdmin):
     list_display = ["__str__"]
     inlines = [ImprovementItemInline]
 
 
 @admin.register(DossierStats)
-class DossierStatsAdmin(admin.ModelAdmin):
+class DossierStatsAdmin(ReadOnlyAdmin):
     list_display = ["__str__"]

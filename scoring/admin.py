@@ -13,55 +13,8 @@ from .models import (
 )
 
 
-class PeriodGroupInline(admin.TabularInline):
-    model = PeriodGroup
-    extra = 0
-
-
-@admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
-    list_display = ["year", "name", "phase", "self_assessment_deadline", "published_at"]
-    inlines = [PeriodGroupInline]
-
-
-class CriterionMaxInline(admin.TabularInline):
-    model = CriterionMax
-    extra = 0
-
-
-@admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["code", "period", "level", "kind", "method", "is_leaf"]
-    list_filter = ["period", "level", "kind", "method"]
-    search_fields = ["code", "name"]
-    inlines = [CriterionMaxInline]
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["unit", "period", "status", "submitted_at", "is_late"]
-    list_filter = ["period", "status"]
-
-
-@admin.register(LeafScore)
-class LeafScoreAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "criterion", "stage", "value", "version"]
-    list_filter = ["stage"]
-
-
-@admin.register(Exemption)
-class ExemptionAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "criterion", "stage", "reason"]
-
-
-@admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
-    list_display = ["period", "unit", "stage", "index", "band", "rank_in_group"]
-    list_filter = ["period", "stage", "band"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the services only (they keep the audit trail)."""
+    """Written by the services only (they check the phase and keep the audit trail)."""
 
     def has_add_permission(self, request):
         return False
@@ -71,6 +24,74 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PeriodGroupInline(admin.TabularInline):
+    model = PeriodGroup
+    extra = 0
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    """Dates and settings are edited here; the phase moves only through the cycle page (its
+    conditions, reasons and audit row), and publication is the workflow's."""
+
+    list_display = ["year", "name", "phase", "self_assessment_deadline", "published_at"]
+    readonly_fields = ["phase", "published_at"]
+    inlines = [PeriodGroupInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_frozen:  # a published year: nothing changes
+            return [f.name for f in obj._meta.fields]
+        return self.readonly_fields
+
+
+class CriterionMaxInline(admin.TabularInline):
+    model = CriterionMax
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnlyAdmin):
+    """A criteria set changes by its XLSX import or a copy (checked, audited)."""
+
+    list_display = ["code", "period", "level", "kind", "method", "is_leaf"]
+    list_filter = ["period", "level", "kind", "method"]
+    search_fields = ["code", "name"]
+    inlines = [CriterionMaxInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "period", "status", "submitted_at", "is_late"]
+    list_filter = ["period", "status"]
+
+
+@admin.register(LeafScore)
+class LeafScoreAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "criterion", "stage", "value", "version"]
+    list_filter = ["stage"]
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "criterion", "stage", "reason", "provisional"]
+
+
+@admin.register(Result)
+class ResultAdmin(ReadOnlyAdmin):
+    list_display = ["period", "unit", "stage", "index", "band", "rank_in_group"]
+    list_filter = ["period", "stage", "band"]
 
 
 @admin.register(AuditEntry)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Group, Role, Unit, User
 
@@ -8,6 +9,7 @@ class RoleInline(admin.TabularInline):
     model = Role
     extra = 0
     autocomplete_fields = ["unit"]
+    fields = ["kind", "unit", "year", "expertise"]
 
 
 @admin.register(User)
@@ -31,5 +33,10 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "unit", "year"]
+    list_display = ["user", "kind", "unit", "year_display"]
     list_filter = ["kind", "year"]
+
+    @admin.display(description=_("năm"), ordering="year")
+    def year_display(self, role):
+        """A role with no year counts for every year: said so, not left blank."""
+        return role.year if role.year is not None else _("mọi năm")
