@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from scoring import engine, workflow
 from scoring.enums import Phase, Stage
@@ -46,6 +46,7 @@ def _version(request) -> int | None:
 
 
 @login_required
+@require_safe
 def cycle(request, year: int):
     """The year's control page: phase and moves, per-unit self vs round-1 index, approvals."""
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
@@ -214,6 +215,7 @@ def assignments(request, year: int):
 
 
 @login_required
+@require_safe
 def assignments_export(request, year: int):
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
     response = HttpResponse(
@@ -224,6 +226,7 @@ def assignments_export(request, year: int):
 
 
 @login_required
+@require_safe
 def audit_export(request, year: int):
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -239,6 +242,7 @@ def audit_export(request, year: int):
 
 
 @login_required
+@require_safe
 def queue(request, year: int):
     """The appraiser's assigned (unit × field) items and the cross-checks asked of them."""
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_queue")
@@ -281,6 +285,7 @@ def _field_context(request, assessment, field_code: str) -> dict:
 
 
 @login_required
+@require_safe
 def field_page(request, assessment_id: int, field_code: str):
     """One field of one dossier: per leaf the unit's score, explanation and evidence, and
     the round's score, comment and supplement flag."""
@@ -427,6 +432,7 @@ def cross_check(request, cross_check_id: int):
 
 
 @login_required
+@require_safe
 def leaf_audit(request, assessment_id: int, criterion_id: int):
     """The history of one leaf of a dossier (province staff and the leaf's appraiser)."""
     item = selectors.item_get(
@@ -449,6 +455,7 @@ def leaf_audit(request, assessment_id: int, criterion_id: int):
 
 
 @login_required
+@require_safe
 def agency_results(request, assessment_id: int):
     """The unit's appraisal as the phase allows: round-1 scores and comments (appraisers'
     names hidden), the items to supplement, the full scorecard once published."""

@@ -58,6 +58,7 @@ def _file_response(content: bytes, filename: str, file_format: str) -> HttpRespo
 
 
 @login_required
+@require_safe
 def report_index(request):
     """The reports the user may open, per year."""
     periods = list(Period.objects.order_by("-year")[:10])
@@ -85,6 +86,7 @@ def report_index(request):
     return render(request, "reports/index.html", {"rows": rows})
 
 
+@require_safe
 def province_report(request, year: int, slug: str):
     """A province-wide report page (published report public once published)."""
     kind = _kind(slug)
@@ -113,6 +115,7 @@ def report_export(request, year: int, slug: str):
     return redirect("reports:file", report_file.pk)
 
 
+@require_safe
 def report_file_page(request, pk: int):
     report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
     return render(
@@ -137,6 +140,7 @@ def report_file_status(request, pk: int):
     )
 
 
+@require_safe
 def report_file_download(request, pk: int):
     report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
     if report_file.status != JobStatus.DONE or not report_file.file_key:
@@ -349,10 +353,12 @@ def _open_report(request, year: int) -> dict:
     return report
 
 
+@require_safe
 def open_data_json(request, year: int):
     return JsonResponse(_open_report(request, year), json_dumps_params={"ensure_ascii": False})
 
 
+@require_safe
 def open_data_csv(request, year: int):
     response = HttpResponse(
         results_csv(_open_report(request, year)), content_type="text/csv; charset=utf-8"

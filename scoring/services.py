@@ -651,10 +651,12 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
     the secretariat closed submissions. Submitting twice changes nothing.
     """
     assessment = _assessment_lock(assessment)
-    if assessment.status == AssessmentStatus.SUBMITTED and rules.heads_assessment_unit(
-        actor, assessment
+    if (
+        assessment.status == AssessmentStatus.SUBMITTED
+        and rules.heads_assessment_unit(actor, assessment)
+        and rules.agency_scores_self(actor, assessment)
     ):
-        return assessment
+        return assessment  # a repeated submission while submissions are open
     _require(actor, "scoring.submit_assessment", assessment)
     if assessment.period.self_assessment_closed:
         raise ValidationError(_("Bộ phận thư ký đã khóa việc nộp hồ sơ"), code="closed")
@@ -691,10 +693,12 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
 def assessment_withdraw(*, actor, assessment: Assessment) -> Assessment:
     """The head takes a submitted dossier back to draft, only before the deadline."""
     assessment = _assessment_lock(assessment)
-    if assessment.status == AssessmentStatus.DRAFT and rules.heads_assessment_unit(
-        actor, assessment
+    if (
+        assessment.status == AssessmentStatus.DRAFT
+        and rules.heads_assessment_unit(actor, assessment)
+        and rules.agency_scores_self(actor, assessment)
     ):
-        return assessment
+        return assessment  # already a draft
     _require(actor, "scoring.withdraw_assessment", assessment)
     if rules.self_deadline_passed(assessment):
         raise ValidationError(

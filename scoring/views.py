@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units.rules import roles_of, unit_ids_of
 
@@ -14,6 +14,7 @@ from .models import Assessment, Criterion
 
 
 @login_required
+@require_safe
 def home(request):
     """Each role's home: the current period, its phase and deadlines, and the user's tasks."""
     period = selectors.period_current()
@@ -38,6 +39,7 @@ def home(request):
     )
 
 
+@require_safe
 def ranking_index(request):
     latest = selectors.period_published_list().first()
     if latest is None:
@@ -47,6 +49,7 @@ def ranking_index(request):
     return redirect("ranking_year", year=latest.year)
 
 
+@require_safe
 def ranking_year(request, year: int):
     """The public ranking of a published year: tables per group, band counts, overall mean."""
     period = selectors.period_get(actor=request.user, year=year)
@@ -98,6 +101,7 @@ def _page_context(request, assessment) -> dict:
 
 
 @login_required
+@require_safe
 def workspace(request, assessment_id: int):
     """The dossier's home: progress per field and the running total."""
     assessment = selectors.own_assessment_get(actor=request.user, assessment_id=assessment_id)
@@ -110,6 +114,7 @@ def workspace(request, assessment_id: int):
 
 
 @login_required
+@require_safe
 def field_form(request, assessment_id: int, field_code: str):
     """The scoring form of one field: one small autosaving form per leaf."""
     assessment = selectors.own_assessment_get(actor=request.user, assessment_id=assessment_id)
