@@ -16,7 +16,7 @@ from django.http import Http404
 
 from scoring import selectors as scoring_selectors
 from scoring import workflow
-from scoring.enums import Stage
+from scoring.enums import AssessmentStatus, Stage
 from scoring.models import (
     Assessment,
     AuditEntry,
@@ -98,6 +98,8 @@ def assignments_csv(*, period) -> str:
 class QueueRow:
     assignment: Assignment
     assessment_id: int | None
+    submitted: bool = False
+    open_to_appraiser: bool = False  # the dossier may be read (scoring.rules)
     leaves: int = 0
     scored: int = 0
     changed: int = 0
@@ -147,9 +149,14 @@ def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
         assignments = Assignment.objects.filter(period=period, appraiser=actor)
     assignments = list(assignments.select_related("field", "unit", "unit__group", "appraiser"))
     unit_ids = {a.unit_id for a in assignments}
-    assessments = dict(
-        Assessment.objects.filter(period=period, unit_id__in=unit_ids).values_list("unit_id", "id")
-    )
+    statuses = {
+        unit_id: (pk, status)
+        for unit_id, pk, status in Assessment.objects.filter(
+            period=period, unit_id__in=unit_ids
+        ).values_list("unit_id", "id", "status")
+    }
+    assessments = {unit_id: pk for unit_id, (pk, _status) in statuses.items()}
+    started = workflow.rules_of(period.phase).appraisal_started
     by_field = _leaves_by_field(period)
     applicable = _applicable(period)
     scores: dict[tuple[int, int], tuple] = {}
@@ -166,7 +173,14 @@ def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
     rows = []
     for a in assignments:
         assessment_id = assessments.get(a.unit_id)
-        row = QueueRow(assignment=a, assessment_id=assessment_id, stage=stage)
+        submitted = statuses.get(a.unit_id, (None, None))[1] == AssessmentStatus.SUBMITTED
+        row = QueueRow(
+            assignment=a,
+            assessment_id=assessment_id,
+            submitted=submitted,
+            open_to_appraiser=assessment_id is not None and (submitted or started),
+            stage=stage,
+        )
         for leaf_id in by_field.get(a.field.code, []):
             if (leaf_id, a.unit.group_id) not in applicable:
                 continue

@@ -64,6 +64,9 @@ class QueueItemSerializer(serializers.Serializer):
     provisional = serializers.IntegerField(help_text="Số điểm chờ thẩm định chéo")
     done = serializers.BooleanField()
     status = serializers.CharField()
+    submitted = serializers.BooleanField(
+        help_text="Đơn vị đã nộp hồ sơ (chưa nộp: chỉ thẩm định khi vòng 1 đã bắt đầu)"
+    )
 
 
 class QueueCrossCheckSerializer(serializers.Serializer):

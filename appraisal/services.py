@@ -338,8 +338,8 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         ),
         body=body,
     )
-    if to_phase == Phase.SUPPLEMENT:
-        _supplement_requests_notify(period)
+    if workflow.rules_of(to_phase).agency_evidence == workflow.EVIDENCE_FLAGGED:
+        _supplement_requests_notify(period)  # the flagged units may now supplement
     return period
 
 

@@ -127,9 +127,6 @@ def results_public(user, obj) -> bool:
     return found is not None and found.results_public
 
 
-# Kept under its old name for the apps built on it.
-period_is_published = results_public
-
 
 @rules.predicate
 def year_frozen(user, obj) -> bool:
