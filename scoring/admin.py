@@ -27,8 +27,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class PeriodGroupInline(admin.TabularInline):
+    """The year's groups and bonus caps; fixed once the year is published."""
+
     model = PeriodGroup
     extra = 0
+
+    def _open(self, obj) -> bool:
+        return obj is None or not obj.is_frozen
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Period)
@@ -44,9 +58,11 @@ class PeriodAdmin(admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_frozen:  # a published year: nothing changes
+        if obj is None:
+            return self.readonly_fields
+        if obj.is_frozen:  # a published year: nothing changes
             return [f.name for f in obj._meta.fields]
-        return self.readonly_fields
+        return ["year", *self.readonly_fields]
 
 
 class CriterionMaxInline(admin.TabularInline):
