@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from scoring import engine, workflow
 from scoring.enums import AuditAction, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
-from scoring.services import StaleVersionError, audit_record, leaf_inputs_clean, leaf_maximum
+from scoring.services import (
+    StaleVersionError,
+    audit_record,
+    exemption_withdraw_audited,
+    leaf_inputs_clean,
+    leaf_maximum,
+)
 from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
@@ -905,23 +911,13 @@ def appraisal_exemption_withdraw(
 ) -> None:
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
-    exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=stage
-    ).first()
-    if exemption is None:
+    if (
+        exemption_withdraw_audited(
+            actor=actor, assessment=assessment, criterion=criterion, stage=stage, reason=reason
+        )
+        is None
+    ):
         return
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.EXEMPTION_WITHDRAW,
-        assessment=assessment,
-        criterion=criterion,
-        stage=stage,
-        old={"reason": exemption.reason},
-        new=None,
-        reason=reason,
-    )
-    exemption.delete()
     # Nothing is left to check: the leaf counts again with its (checked) score.
     CrossCheck.objects.filter(
         assessment=assessment,
@@ -1035,22 +1031,34 @@ def cross_check_decide(
     score.version += 1
     score.updated_by = actor
     score.save()
+    _cross_check_close(
+        actor=actor,
+        check=check,
+        decision=decision,
+        comment=comment,
+        old=old,
+        new={**_score_json(score), "decision": decision},
+    )
+    return score
+
+
+def _cross_check_close(*, actor, check: CrossCheck, decision: str, comment: str, old, new):
+    """The decision on a cross-check, recorded on it and in the audit trail."""
     check.decided_at = timezone.now()
     check.decision = decision
     check.comment = comment
     check.save(update_fields=["decided_at", "decision", "comment"])
     audit_record(
-        period=assessment.period,
+        period=check.assessment.period,
         actor=actor,
         action=AuditAction.CROSS_CHECK,
-        assessment=assessment,
-        criterion=criterion,
+        assessment=check.assessment,
+        criterion=check.criterion,
         stage=check.stage,
         old=old,
-        new={**_score_json(score), "decision": decision},
+        new=new,
         reason=comment,
     )
-    return score
 
 
 def _exemption_check_decide(*, actor, assessment, check, decision: str, comment: str):
@@ -1077,20 +1085,13 @@ def _exemption_check_decide(*, actor, assessment, check, decision: str, comment:
             exemption.provisional = False
             exemption.save(update_fields=["provisional"])
         new = None if exemption is None else {"reason": exemption.reason, "provisional": False}
-    check.decided_at = timezone.now()
-    check.decision = decision
-    check.comment = comment
-    check.save(update_fields=["decided_at", "decision", "comment"])
-    audit_record(
-        period=assessment.period,
+    _cross_check_close(
         actor=actor,
-        action=AuditAction.CROSS_CHECK,
-        assessment=assessment,
-        criterion=check.criterion,
-        stage=check.stage,
+        check=check,
+        decision=decision,
+        comment=comment,
         old=old,
         new={"exemption": new, "decision": decision},
-        reason=comment,
     )
     return exemption
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from scoring.admin import ReadOnlyAdmin
+
 from .models import EvidenceFile, EvidenceLink
 
 
@@ -12,7 +14,7 @@ class EvidenceLinkInline(admin.TabularInline):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
+class EvidenceFileAdmin(ReadOnlyAdmin):
     """Read-only: evidence is changed through the services (audit fields, storage)."""
 
     list_display = [
@@ -31,26 +33,8 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     list_select_related = ["assessment__unit", "assessment__period", "uploaded_by"]
     inlines = [EvidenceLinkInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(admin.ModelAdmin):
+class EvidenceLinkAdmin(ReadOnlyAdmin):
     list_display = ["file", "criterion", "linked_by", "linked_at", "removed_at"]
     list_select_related = ["file", "criterion", "linked_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -127,7 +127,6 @@ def results_public(user, obj) -> bool:
     return found is not None and found.results_public
 
 
-
 @rules.predicate
 def year_frozen(user, obj) -> bool:
     found = phase_rules(obj)

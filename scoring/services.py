@@ -618,21 +618,46 @@ def self_exemption_withdraw(*, actor, assessment: Assessment, criterion) -> None
     """Withdraw the claim; the leaf's score (kept meanwhile) counts again. No-op if none."""
     assessment = _assessment_lock(assessment)
     require_self_edit(actor, assessment)
+    exemption_withdraw_audited(
+        actor=actor, assessment=assessment, criterion=criterion, stage=Stage.SELF
+    )
+
+
+def exemption_withdraw_audited(
+    *, actor, assessment: Assessment, criterion, stage: str, reason: str = ""
+) -> Exemption | None:
+    """Delete the node's exemption at the stage (if any) with its audit row; the caller has
+    checked who may. Returns the deleted exemption."""
     exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF
+        assessment=assessment, criterion_id=criterion.pk, stage=stage
     ).first()
     if exemption is None:
-        return
+        return None
     audit_record(
         period=assessment.period,
         actor=actor,
         action=AuditAction.EXEMPTION_WITHDRAW,
         assessment=assessment,
         criterion=criterion,
-        stage=Stage.SELF,
+        stage=stage,
         old={"reason": exemption.reason},
+        reason=reason,
     )
     exemption.delete()
+    return exemption
+
+
+def _submission_save(*, actor, assessment: Assessment, action: str, old: dict) -> None:
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=action,
+        assessment=assessment,
+        stage=Stage.SELF,
+        old=old,
+        new=_submission_json(assessment),
+    )
 
 
 def _submission_json(assessment: Assessment) -> dict:
@@ -676,16 +701,7 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
     assessment.submitted_at = now
     assessment.submitted_by = actor
     assessment.is_late = rules.self_deadline_passed(assessment, now)
-    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.SUBMIT,
-        assessment=assessment,
-        stage=Stage.SELF,
-        old=old,
-        new=_submission_json(assessment),
-    )
+    _submission_save(actor=actor, assessment=assessment, action=AuditAction.SUBMIT, old=old)
     return assessment
 
 
@@ -717,14 +733,5 @@ def assessment_withdraw(*, actor, assessment: Assessment) -> Assessment:
     assessment.submitted_at = None
     assessment.submitted_by = None
     assessment.is_late = False
-    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.WITHDRAW,
-        assessment=assessment,
-        stage=Stage.SELF,
-        old=old,
-        new=_submission_json(assessment),
-    )
+    _submission_save(actor=actor, assessment=assessment, action=AuditAction.WITHDRAW, old=old)
     return assessment

@@ -61,8 +61,8 @@ def _api_methods(entry: URLPattern) -> set[str]:
     if view_class is None:
         return set()
     actions = getattr(entry.callback, "actions", None)
-    if actions:
-        return set(actions)
+    if actions:  # DRF adds HEAD for GET on the first request: not a method of its own
+        return set(actions) & API_METHODS
     return {m for m in API_METHODS if hasattr(view_class, m)}
 
 
