@@ -25,6 +25,7 @@ from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
 from scoring.services import (
     StaleVersionError,
     audit_record,
+    exemption_set_audited,
     exemption_withdraw_audited,
     leaf_inputs_clean,
     leaf_maximum,
@@ -863,27 +864,16 @@ def appraisal_exemption_set(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Vui lòng nêu lý do giảm trừ."), code="reason_required")
-    exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=stage
-    ).first()
-    old = None if exemption is None else {"reason": exemption.reason}
     provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
-    if exemption is None:
-        exemption = Exemption.objects.create(
-            assessment=assessment,
-            criterion_id=criterion.pk,
-            stage=stage,
-            reason=reason,
-            provisional=provisional,
-            created_by=actor,
-        )
-    elif exemption.reason != reason or (provisional and not exemption.provisional):
-        exemption.reason = reason
-        exemption.provisional = exemption.provisional or provisional
-        exemption.save(update_fields=["reason", "provisional"])
-    else:
-        return exemption
-    if provisional:
+    exemption, changed = exemption_set_audited(
+        actor=actor,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        reason=reason,
+        provisional=provisional,
+    )
+    if changed and provisional:
         _cross_check_request(
             actor=actor,
             assessment=assessment,
@@ -891,17 +881,6 @@ def appraisal_exemption_set(
             stage=stage,
             kind=CrossCheckKind.EXEMPTION,
         )
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.EXEMPTION,
-        assessment=assessment,
-        criterion=criterion,
-        stage=stage,
-        old=old,
-        new={"reason": reason},
-        reason=reason,
-    )
     return exemption
 
 

@@ -582,35 +582,49 @@ def self_exemption_claim(*, actor, assessment: Assessment, criterion, reason: st
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Vui lòng nêu lý do đề nghị giảm trừ"), code="reason_required")
+    exemption, _changed = exemption_set_audited(
+        actor=actor, assessment=assessment, criterion=criterion, stage=Stage.SELF, reason=reason
+    )
+    return exemption
+
+
+def exemption_set_audited(
+    *, actor, assessment: Assessment, criterion, stage: str, reason: str, provisional=False
+) -> tuple[Exemption, bool]:
+    """Create or update the node's exemption at the stage with its audit row; the caller has
+    checked who may. `provisional`: it waits for a cross-check (it stays so until decided).
+    Returns the exemption and whether anything changed."""
     exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF
+        assessment=assessment, criterion_id=criterion.pk, stage=stage
     ).first()
     old = None if exemption is None else {"reason": exemption.reason}
     if exemption is None:
         exemption = Exemption.objects.create(
             assessment=assessment,
             criterion_id=criterion.pk,
-            stage=Stage.SELF,
+            stage=stage,
             reason=reason,
+            provisional=provisional,
             created_by=actor,
         )
-    elif exemption.reason != reason:
+    elif exemption.reason != reason or (provisional and not exemption.provisional):
         exemption.reason = reason
-        exemption.save(update_fields=["reason"])
+        exemption.provisional = exemption.provisional or provisional
+        exemption.save(update_fields=["reason", "provisional"])
     else:
-        return exemption
+        return exemption, False
     audit_record(
         period=assessment.period,
         actor=actor,
         action=AuditAction.EXEMPTION,
         assessment=assessment,
         criterion=criterion,
-        stage=Stage.SELF,
+        stage=stage,
         old=old,
         new={"reason": reason},
         reason=reason,
     )
-    return exemption
+    return exemption, True
 
 
 @transaction.atomic
