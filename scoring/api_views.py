@@ -170,7 +170,7 @@ class AssessmentScoresView(generics.ListAPIView):
         assessment = selectors.assessment_get(
             actor=self.request.user, assessment_id=int(self.kwargs["id"])
         )
-        stages = selectors.stages_visible(actor=self.request.user, assessment=assessment)
+        stages = rules.visible_stages(self.request.user, assessment)
         return (
             LeafScore.objects.filter(assessment=assessment, stage__in=stages)
             .select_related("criterion")

@@ -303,6 +303,15 @@ rules.add_perm(
 )
 
 
+def visible_stages(user, assessment) -> list[str]:
+    """The stages of a dossier `user` may see (scoring.view_stage, stage by stage)."""
+    return [
+        stage
+        for stage in Stage.values
+        if user.has_perm("scoring.view_stage", workflow.Item(assessment, None, stage))
+    ]
+
+
 # --- lists: the same rules as database filters ------------------------------------------
 
 

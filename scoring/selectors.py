@@ -626,12 +626,3 @@ def evidence_enabled() -> bool:
 def self_deadline_passed(*, assessment: Assessment) -> bool:
     """Past the unit's self-assessment deadline (scoring.rules decides the deadline)."""
     return rules.self_deadline_passed(assessment)
-
-
-def stages_visible(*, actor, assessment) -> list[str]:
-    """The stages of a dossier the actor may see (scoring.view_stage)."""
-    return [
-        stage
-        for stage in Stage.values
-        if actor.has_perm("scoring.view_stage", workflow.Item(assessment, None, stage))
-    ]
