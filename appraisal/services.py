@@ -29,6 +29,7 @@ from scoring.services import (
     exemption_withdraw_audited,
     leaf_inputs_clean,
     leaf_maximum,
+    score_json,
 )
 from scoring.workflow import Item
 from units.enums import RoleKind
@@ -85,19 +86,6 @@ def _phase_label(phase: str) -> str:
         return str(Phase(phase).label)
     except ValueError:
         return f"“{phase}”"
-
-
-def _score_json(score: LeafScore | None) -> dict | None:
-    if score is None:
-        return None
-    return {
-        "value": None if score.value is None else f"{score.value:.2f}",
-        "inputs": score.inputs,
-        "comment": score.comment,
-        "supplement_requested": score.supplement_requested,
-        "provisional": score.provisional,
-        "version": score.version,
-    }
 
 
 # --- notifications ------------------------------------------------------------------------
@@ -821,7 +809,7 @@ def appraisal_score_set(
         stored = current.version if current is not None else 0
         if expected_version != stored:
             raise StaleVersionError(current)
-    old = _score_json(current)
+    old = score_json(current)
     provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
     if current is None:
         current = LeafScore(
@@ -845,7 +833,7 @@ def appraisal_score_set(
         criterion=criterion,
         stage=stage,
         old=old,
-        new=_score_json(current),
+        new=score_json(current),
         reason=comment,
     )
     return current
@@ -995,7 +983,7 @@ def cross_check_decide(
         raise StaleVersionError(score)
     if not check.is_open:
         return score
-    old = _score_json(score)
+    old = score_json(score)
     comment = (comment or "").strip()
     if decision == CrossCheckDecision.CHANGED:
         cleaned, value = _points(assessment, criterion, check.stage, inputs or {})
@@ -1016,7 +1004,7 @@ def cross_check_decide(
         decision=decision,
         comment=comment,
         old=old,
-        new={**_score_json(score), "decision": decision},
+        new={**score_json(score), "decision": decision},
     )
     return score
 

@@ -355,7 +355,7 @@ def leaf_save(request, assessment_id: int, criterion_id: int):
             }
         if wants_json:
             return JsonResponse(
-                {"detail": detail, "current": services._score_json(current)}, status=409
+                {"detail": detail, "current": services.score_json(current)}, status=409
             )
         context = _field_context(request, item.assessment, item.criterion.field_code)
         context.update(

@@ -435,15 +435,22 @@ def require_self_edit(actor, assessment: Assessment) -> None:
     raise DraftClosedError(self_edit_refusal(assessment))
 
 
-def _self_score_json(score: LeafScore | None) -> dict | None:
+def score_json(score: LeafScore | None) -> dict | None:
+    """A leaf score as the audit trail keeps it (and the API's 409 shows it): the unit's
+    explanation at the self stage, the appraisal's comment and flags at a round."""
     if score is None:
         return None
-    return {
-        "value": None if score.value is None else f"{score.value:.2f}",
-        "inputs": score.inputs,
-        "explanation": score.explanation,
-        "version": score.version,
-    }
+    data = {"value": None if score.value is None else f"{score.value:.2f}", "inputs": score.inputs}
+    if score.stage == Stage.SELF:
+        data["explanation"] = score.explanation
+    else:
+        data.update(
+            comment=score.comment,
+            supplement_requested=score.supplement_requested,
+            provisional=score.provisional,
+        )
+    data["version"] = score.version
+    return data
 
 
 def leaf_maximum(assessment: Assessment, criterion) -> Decimal:
@@ -540,7 +547,7 @@ def self_score_set(
         stored_version = current.version if current is not None else 0
         if expected_version != stored_version:
             raise StaleVersionError(current)
-    old = _self_score_json(current)
+    old = score_json(current)
     if current is None:
         current = LeafScore.objects.create(
             assessment=assessment,
@@ -568,7 +575,7 @@ def self_score_set(
         criterion=criterion,
         stage=Stage.SELF,
         old=old,
-        new=_self_score_json(current),
+        new=score_json(current),
     )
     return current
 
