@@ -2,30 +2,16 @@ from django.contrib import admin
 
 from parindex.admin_site import ReadOnlyAdmin
 
-from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Notification
+from .models import Assignment, CouncilApproval, CrossCheck, Notification
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Assignments change on the assignment page (checked, notified, audited)."""
+
     list_display = ["period", "unit", "field", "appraiser", "round1_done_at", "final_done_at"]
     list_filter = ["period"]
     list_select_related = ["period", "unit", "field", "appraiser"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = [
-        "at",
-        "period",
-        "assessment",
-        "criterion",
-        "stage",
-        "action",
-        "actor",
-        "after_approval",
-    ]
-    list_filter = ["period", "action", "stage", "after_approval"]
-    list_select_related = ["period", "assessment__unit", "criterion", "actor"]
 
 
 @admin.register(CrossCheck)

@@ -11,19 +11,20 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scoring import api_errors, engine
+from scoring import api_errors, engine, workflow
 from scoring.enums import Phase
 from scoring.serializers import ErrorSerializer, LeafScoreSerializer, StaleVersionSerializer
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .serializers import (
     AppraisalScoreInputSerializer,
     CrossCheckDecisionInputSerializer,
+    ExemptionDecisionSerializer,
     PhaseMoveInputSerializer,
     PhaseRefusedSerializer,
     PhaseStateSerializer,
@@ -87,13 +88,18 @@ class AppraisalScoreView(APIView):
 
 
 class CrossCheckDecisionView(APIView):
-    """The checker confirms or changes a provisional score asked of them."""
+    """The checker confirms or changes a provisional score asked of them (for an exemption's
+    cross-check: accepts or rejects the exemption; the answer is then the exemption)."""
 
     @extend_schema(
         parameters=[ID_PARAM],
         request=CrossCheckDecisionInputSerializer,
         responses={
-            200: LeafScoreSerializer,
+            200: PolymorphicProxySerializer(
+                component_name="CrossCheckDecided",
+                serializers=[LeafScoreSerializer, ExemptionDecisionSerializer],
+                resource_type_field_name=None,
+            ),
             400: ErrorSerializer,
             404: ErrorSerializer,
             409: StaleVersionSerializer,
@@ -119,6 +125,14 @@ class CrossCheckDecisionView(APIView):
             return api_errors.refused(exc)
         except (PermissionDenied, ObjectDoesNotExist):  # not theirs, or the score is gone
             raise Http404 from None
+        if check.is_exemption:
+            data = {
+                "criterion_code": check.criterion.code,
+                "stage": check.stage,
+                "decision": body.validated_data["decision"],
+                "exemption": score,
+            }
+            return Response(ExemptionDecisionSerializer(data).data)
         return Response(LeafScoreSerializer(score).data)
 
 

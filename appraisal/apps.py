@@ -7,4 +7,9 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Thẩm định")
 
     def ready(self):
-        from . import signals  # noqa: F401  (registers the supplement guard on evidence links)
+        from scoring.services import approval_checks
+
+        from .selectors import approved_ever
+
+        if approved_ever not in approval_checks:  # the audit trail marks later changes
+            approval_checks.append(approved_ever)

@@ -7,21 +7,12 @@ class CrossCheckDecision(models.TextChoices):
     CHANGED = "changed", _("Điều chỉnh")
 
 
-class AuditAction(models.TextChoices):
-    SCORE = "score", _("Chấm điểm")
+class CrossCheckKind(models.TextChoices):
+    """What a cross-check is about: an appraiser's score of their own home unit, or their
+    exemption (giảm trừ) of one of its criteria."""
+
+    SCORE = "score", _("Điểm thẩm định")
     EXEMPTION = "exemption", _("Giảm trừ")
-    EXEMPTION_WITHDRAW = "exemption_withdraw", _("Rút giảm trừ")
-    FLAG = "flag", _("Yêu cầu bổ sung")
-    CROSS_CHECK = "cross_check", _("Thẩm định chéo")
-    EVIDENCE_LINK = "evidence_link", _("Liên kết tài liệu")
-    SUPPLEMENT = "supplement", _("Giải trình bổ sung")
-    PHASE = "phase", _("Chuyển giai đoạn")
-    ASSIGNMENT = "assignment", _("Phân công")
-    TEAM = "team", _("Tổ giúp việc")
-    APPROVAL = "approval", _("Hội đồng thông qua")
-    DECISION = "decision", _("Quyết định công bố")
-    UNITS = "units", _("Đơn vị và khối của năm")
-    CALENDAR = "calendar", _("Lịch năm")
 
 
 class NotificationKind(models.TextChoices):

@@ -14,7 +14,7 @@ from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, Period
 from units.models import Unit
 
-from .enums import AuditAction, CrossCheckDecision, NotificationKind
+from .enums import CrossCheckDecision, CrossCheckKind, NotificationKind
 
 
 class Assignment(models.Model):
@@ -48,14 +48,18 @@ class Assignment(models.Model):
 
 
 class CrossCheck(models.Model):
-    """A score an appraiser gave to their own home unit, to be checked by another unit's member.
+    """A score an appraiser gave to their own home unit, or an exemption they proposed for
+    it, to be checked by another unit's member.
 
-    One row per (assessment, leaf, stage); a new provisional score re-opens it.
+    One row per (assessment, node, stage, kind); a new provisional value re-opens it.
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
+    kind = models.CharField(
+        _("nội dung"), max_length=10, choices=CrossCheckKind.choices, default=CrossCheckKind.SCORE
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -79,12 +83,16 @@ class CrossCheck(models.Model):
         verbose_name_plural = _("thẩm định chéo")
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "criterion", "stage"], name="crosscheck_unique_item"
+                fields=["assessment", "criterion", "stage", "kind"], name="crosscheck_unique_item"
             ),
         ]
 
     def __str__(self):
-        return f"{self.criterion.code} ({self.stage})"
+        return f"{self.criterion.code} ({self.stage}, {self.kind})"
+
+    @property
+    def is_exemption(self) -> bool:
+        return self.kind == CrossCheckKind.EXEMPTION
 
     @property
     def is_open(self) -> bool:
@@ -136,37 +144,6 @@ class CouncilApproval(models.Model):
 
     def __str__(self):
         return f"{self.member} ({self.approved_at:%d/%m/%Y})"
-
-
-class AuditEntry(models.Model):
-    """One change: who, when, what (old → new), why. Never updated, never deleted."""
-
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    criterion = models.ForeignKey(
-        Criterion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(_("thời điểm"))
-    action = models.CharField(_("thao tác"), max_length=20, choices=AuditAction.choices)
-    old_value = models.JSONField(_("giá trị cũ"), null=True, blank=True)
-    new_value = models.JSONField(_("giá trị mới"), null=True, blank=True)
-    reason = models.TextField(_("lý do"), blank=True)
-    after_approval = models.BooleanField(_("thay đổi sau khi Hội đồng thông qua"), default=False)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("nhật ký thay đổi")
-        verbose_name_plural = _("nhật ký thay đổi")
-        indexes = [models.Index(fields=["assessment", "criterion"])]
-
-    def __str__(self):
-        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
 
 
 class Notification(models.Model):

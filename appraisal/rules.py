@@ -1,18 +1,30 @@
 """Who may do what in the appraisal: the only place that decides it (django-rules).
 
-Phase-dependent answers come from appraisal.workflow; a refusal of something that is not
-the user's is answered with a 404 by appraisal.selectors' access helpers.
+Built on the access model of scoring.rules (roles by year, the unit, the phase table of
+scoring.workflow); this module adds the appraiser's assignment and home unit and the
+cross-check. A refusal of something that is not the user's is answered with a 404 by
+appraisal.selectors' access helpers.
+
+An appraiser works only on the (unit, field) items assigned to them for the year and on the
+cross-checks given to them; what else of a dossier they may read is written in
+scoring.rules.
 """
 
 import rules
-from django.utils import timezone
 
 from scoring.enums import Stage
-from scoring.models import LeafScore
-from scoring.rules import own_assessment
+from scoring.rules import (
+    agency_sees_stage,
+    appraiser_reads_dossier,
+    leaf_flagged,
+    own_assessment,
+    phase_rules,
+    supplement_window_open,
+    year_not_frozen,
+)
+from scoring.workflow import Item
 from units.rules import home_unit_ids, is_appraiser, is_council, is_province_staff, is_secretariat
 
-from . import workflow
 from .models import Assignment
 
 
@@ -44,9 +56,9 @@ def assigned_to_item(user, item) -> bool:
 
 @rules.predicate
 def stage_open_to_appraisers(user, item) -> bool:
-    return item is not None and (
-        workflow.rules_of(item.assessment.period.phase).appraiser_scores == item.stage
-    )
+    """The item's stage is the round the phase opens to appraisers (appraiser_scores)."""
+    found = phase_rules(item)
+    return found is not None and found.appraiser_scores == item.stage
 
 
 @rules.predicate
@@ -60,46 +72,36 @@ def not_own_home_unit(user, cross_check) -> bool:
 
 
 @rules.predicate
-def cross_check_stage_open(user, cross_check) -> bool:
-    return cross_check is not None and (
-        workflow.rules_of(cross_check.assessment.period.phase).appraiser_scores == cross_check.stage
-    )
+def council_phase(user, period) -> bool:
+    """Council members approve in this phase (council_approves)."""
+    found = phase_rules(period)
+    return found is not None and found.council_approves
 
 
 @rules.predicate
-def period_not_frozen(user, period) -> bool:
-    return period is not None and not workflow.rules_of(period.phase).frozen
+def is_assignment_holder(user, assignment) -> bool:
+    return assignment is not None and assignment.appraiser_id == user.pk
 
 
 @rules.predicate
-def period_council_phase(user, period) -> bool:
-    return period is not None and workflow.rules_of(period.phase).council_approves
+def round_open(user, obj) -> bool:
+    """Some round is open to appraisers in the phase of the object's year."""
+    found = phase_rules(obj)
+    return found is not None and found.appraiser_scores is not None
+
+
+def _stage_item(assessment, stage):
+    return Item(assessment, None, stage)
 
 
 @rules.predicate
 def agency_sees_round1(user, assessment) -> bool:
-    return (
-        assessment is not None
-        and Stage.ROUND1 in workflow.rules_of(assessment.period.phase).agency_sees
-    )
+    return assessment is not None and agency_sees_stage(user, _stage_item(assessment, Stage.ROUND1))
 
 
 @rules.predicate
 def agency_sees_final(user, assessment) -> bool:
-    return (
-        assessment is not None
-        and Stage.FINAL in workflow.rules_of(assessment.period.phase).agency_sees
-    )
-
-
-@rules.predicate
-def supplement_window_open(user, assessment) -> bool:
-    if assessment is None:
-        return False
-    period = assessment.period
-    return workflow.rules_of(
-        period.phase
-    ).agency_evidence == workflow.EVIDENCE_FLAGGED and workflow.window_open(period, timezone.now())
+    return assessment is not None and agency_sees_stage(user, _stage_item(assessment, Stage.FINAL))
 
 
 @rules.predicate
@@ -107,51 +109,35 @@ def own_item(user, item) -> bool:
     return item is not None and own_assessment(user, item.assessment)
 
 
-@rules.predicate
-def item_window_open(user, item) -> bool:
-    return item is not None and supplement_window_open(user, item.assessment)
-
-
-@rules.predicate
-def item_flagged(user, item) -> bool:
-    return (
-        item is not None
-        and LeafScore.objects.filter(
-            assessment_id=item.assessment.pk,
-            criterion_id=item.criterion.pk,
-            stage=Stage.ROUND1,
-            supplement_requested=True,
-        ).exists()
-    )
-
-
-# The secretariat runs the cycle (phases, team, assignments, decision).
+# The secretariat of the year runs the cycle (phases, team, assignments, decision).
 rules.add_perm("appraisal.manage_cycle", is_secretariat)
-rules.add_perm("appraisal.change_cycle", is_secretariat & period_not_frozen)
+rules.add_perm("appraisal.change_cycle", is_secretariat & year_not_frozen)  # e.g. the dates
 rules.add_perm("appraisal.view_cycle", is_province_staff)
-# Appraisers: their queue; a leaf only when assigned to it and its stage is open.
+# Appraisers of the year: their queue; a leaf only when assigned to it and its stage is open.
 rules.add_perm("appraisal.view_queue", is_appraiser)
-rules.add_perm("appraisal.view_item", assigned_to_item | is_province_staff)
-rules.add_perm("appraisal.score_item", assigned_to_item & stage_open_to_appraisers)
-# Cross-check: the assigned checker, never on their own home unit, while the stage is open.
 rules.add_perm(
-    "appraisal.decide_cross_check", is_checker & not_own_home_unit & cross_check_stage_open
+    "appraisal.view_item", (assigned_to_item & appraiser_reads_dossier) | is_province_staff
 )
-# Council members approve during the council phase.
-rules.add_perm("appraisal.approve", is_council & period_council_phase)
-# The agency: its round-1 results once round 1 is closed; the full scorecard once published.
+rules.add_perm(
+    "appraisal.score_item",
+    is_appraiser & assigned_to_item & stage_open_to_appraisers & year_not_frozen,
+)
+rules.add_perm("appraisal.complete_assignment", is_appraiser & is_assignment_holder & round_open)
+# Cross-check: the checker it is given to (of the year), never on their own home unit, while
+# the stage is open; the page stays theirs to read.
+rules.add_perm("appraisal.view_cross_check", is_appraiser & is_checker)
+rules.add_perm(
+    "appraisal.decide_cross_check",
+    is_appraiser & is_checker & not_own_home_unit & stage_open_to_appraisers,
+)
+# Council members of the year approve during the council phase.
+rules.add_perm("appraisal.approve", is_council & council_phase)
+# The agency: its round-1 results once round 1 is closed; the final scorecard once published.
 rules.add_perm("appraisal.view_round1_results", own_assessment & agency_sees_round1)
 rules.add_perm("appraisal.view_final_results", own_assessment & agency_sees_final)
 # Supplement: the unit's own people, in the window, on flagged leaves only.
 rules.add_perm("appraisal.supplement_open", own_assessment & supplement_window_open)
-rules.add_perm("appraisal.supplement_item", own_item & item_window_open & item_flagged)
-
-
-@rules.predicate
-def may_supplement_evidence(user, assessment) -> bool:
-    """For evidence.upload_file: the dossier is in its supplement window (the leaf itself is
-    checked on the link, see appraisal.signals)."""
-    return assessment is not None and user.has_perm("appraisal.supplement_open", assessment)
+rules.add_perm("appraisal.supplement_item", own_item & supplement_window_open & leaf_flagged)
 
 
 @rules.predicate

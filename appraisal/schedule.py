@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scoring import calendar
-from scoring.enums import DayKind
+from scoring.enums import AuditAction, DayKind
 from scoring.models import CalendarDay, Period
 
-from .enums import AuditAction
 from .services import _lock_period, _refuse_frozen, _require, audit_record
 
 START, END, DAY = "start", "end", "day"

@@ -15,14 +15,22 @@ from django.http import Http404
 
 from parindex.tabular_safe import csv_writer
 from scoring import selectors as scoring_selectors
-from scoring.enums import Stage
-from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
+from scoring import workflow
+from scoring.enums import AssessmentStatus, Stage
+from scoring.models import (
+    Assessment,
+    AuditEntry,
+    Criterion,
+    CriterionMax,
+    Exemption,
+    LeafScore,
+    Period,
+)
+from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Role
 
-from . import workflow
-from .models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Supplement
-from .workflow import Item
+from .models import Assignment, CouncilApproval, CrossCheck, Supplement
 
 # "Not yours" is the same 404 as "missing": the scoring app's access helpers, used as they are.
 period_get = scoring_selectors.period_get
@@ -56,9 +64,18 @@ def cross_check_get(*, actor, cross_check_id: int) -> CrossCheck:
         .filter(pk=cross_check_id)
         .first()
     )
-    if check is None or check.checker_id != actor.pk:
+    if check is None or not actor.has_perm("appraisal.view_cross_check", check):
         raise Http404
     return check
+
+
+def exemption_of(*, check: CrossCheck) -> Exemption | None:
+    """The exemption an exemption cross-check is about (None for a score's, or once gone)."""
+    if not check.is_exemption:
+        return None
+    return Exemption.objects.filter(
+        assessment_id=check.assessment_id, criterion_id=check.criterion_id, stage=check.stage
+    ).first()
 
 
 def assignments_csv(*, period) -> str:
@@ -81,6 +98,8 @@ def assignments_csv(*, period) -> str:
 class QueueRow:
     assignment: Assignment
     assessment_id: int | None
+    submitted: bool = False
+    open_to_appraiser: bool = False  # the dossier may be read (scoring.rules)
     leaves: int = 0
     scored: int = 0
     changed: int = 0
@@ -130,11 +149,13 @@ def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
         assignments = Assignment.objects.filter(period=period, appraiser=actor)
     assignments = list(assignments.select_related("field", "unit", "unit__group", "appraiser"))
     unit_ids = {a.unit_id for a in assignments}
-    assessments, group_of = {}, {}
-    for unit_id, assessment_id, group_id in Assessment.objects.filter(
+    statuses, group_of = {}, {}
+    for unit_id, pk, status, group_id in Assessment.objects.filter(
         period=period, unit_id__in=unit_ids
-    ).values_list("unit_id", "id", "group_id"):
-        assessments[unit_id], group_of[unit_id] = assessment_id, group_id
+    ).values_list("unit_id", "id", "status", "group_id"):
+        statuses[unit_id], group_of[unit_id] = (pk, status), group_id
+    assessments = {unit_id: pk for unit_id, (pk, _status) in statuses.items()}
+    started = workflow.rules_of(period.phase).appraisal_started
     by_field = _leaves_by_field(period)
     applicable = _applicable(period)
     scores: dict[tuple[int, int], tuple] = {}
@@ -151,7 +172,14 @@ def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
     rows = []
     for a in assignments:
         assessment_id = assessments.get(a.unit_id)
-        row = QueueRow(assignment=a, assessment_id=assessment_id, stage=stage)
+        submitted = statuses.get(a.unit_id, (None, None))[1] == AssessmentStatus.SUBMITTED
+        row = QueueRow(
+            assignment=a,
+            assessment_id=assessment_id,
+            submitted=submitted,
+            open_to_appraiser=assessment_id is not None and (submitted or started),
+            stage=stage,
+        )
         for leaf_id in by_field.get(a.field.code, []):
             if (leaf_id, group_of.get(a.unit_id, a.unit.group_id)) not in applicable:
                 continue
@@ -357,6 +385,11 @@ def assignments_list(*, period: Period):
         .select_related("field", "unit", "appraiser")
         .order_by("unit__code", "field__code")
     )
+
+
+def approved_ever(period_id: int) -> bool:
+    """Whether the council approved the year's results at least once (even if reopened)."""
+    return CouncilApproval.objects.filter(period_id=period_id).exists()
 
 
 def approvals(*, period: Period):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from scoring.enums import Phase, Stage
 from scoring.serializers import ErrorSerializer
 
-from .enums import CrossCheckDecision
+from .enums import CrossCheckDecision, CrossCheckKind
 
 
 class AppraisalScoreInputSerializer(serializers.Serializer):
@@ -31,6 +31,21 @@ class CrossCheckDecisionInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
 
+class ExemptionStateSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    provisional = serializers.BooleanField()
+
+
+class ExemptionDecisionSerializer(serializers.Serializer):
+    """The answer to a decision on an exemption's cross-check: the exemption as it stands
+    (null: rejected, the node counts again)."""
+
+    criterion_code = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    decision = serializers.ChoiceField(choices=CrossCheckDecision.choices)
+    exemption = ExemptionStateSerializer(allow_null=True)
+
+
 class QueueItemSerializer(serializers.Serializer):
     """One (unit × field) assigned to the appraiser, with progress at the open round."""
 
@@ -49,6 +64,9 @@ class QueueItemSerializer(serializers.Serializer):
     provisional = serializers.IntegerField(help_text="Số điểm chờ thẩm định chéo")
     done = serializers.BooleanField()
     status = serializers.CharField()
+    submitted = serializers.BooleanField(
+        help_text="Đơn vị đã nộp hồ sơ (chưa nộp: chỉ thẩm định khi vòng 1 đã bắt đầu)"
+    )
 
 
 class QueueCrossCheckSerializer(serializers.Serializer):
@@ -61,6 +79,7 @@ class QueueCrossCheckSerializer(serializers.Serializer):
     criterion_code = serializers.CharField(source="criterion.code")
     criterion_name = serializers.CharField(source="criterion.name")
     stage = serializers.ChoiceField(choices=Stage.choices)
+    kind = serializers.ChoiceField(choices=CrossCheckKind.choices)
     requested_at = serializers.DateTimeField()
 
 

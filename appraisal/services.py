@@ -1,6 +1,6 @@
 """Writes of the appraisal. Keyword-only, atomic; every change writes an AuditEntry.
 
-Who may do what is asked of appraisal.rules (which reads appraisal.workflow); a refusal of
+Who may do what is asked of appraisal.rules (which reads scoring.workflow); a refusal of
 something that is not the actor's is PermissionDenied (a 404 in the views), a refusal the
 actor can understand is a ValidationError with a Vietnamese message.
 """
@@ -18,27 +18,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.tabular_safe import csv_unescape
-from scoring import calendar, engine
-from scoring.enums import AssessmentStatus, Phase, Stage
+from scoring import calendar, engine, workflow
+from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
-from scoring.services import StaleVersionError, leaf_inputs_clean, leaf_maximum
+from scoring.services import (
+    StaleVersionError,
+    audit_record,
+    exemption_set_audited,
+    exemption_withdraw_audited,
+    leaf_inputs_clean,
+    leaf_maximum,
+    score_json,
+)
+from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
-from units.rules import home_unit_ids
+from units.rules import home_unit_ids, is_appraiser
 
-from . import workflow
-from .enums import AuditAction, CrossCheckDecision, NotificationKind
+from .enums import CrossCheckDecision, CrossCheckKind, NotificationKind
 from .models import (
     Assignment,
-    AuditEntry,
     CouncilApproval,
     CrossCheck,
     Supplement,
 )
 from .notifications import notify
-from .workflow import Item
 
-__all__ = ["StaleVersionError"]
+__all__ = ["StaleVersionError", "audit_record"]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -81,50 +87,6 @@ def _phase_label(phase: str) -> str:
         return f"“{phase}”"
 
 
-def _score_json(score: LeafScore | None) -> dict | None:
-    if score is None:
-        return None
-    return {
-        "value": None if score.value is None else f"{score.value:.2f}",
-        "inputs": score.inputs,
-        "comment": score.comment,
-        "supplement_requested": score.supplement_requested,
-        "provisional": score.provisional,
-        "version": score.version,
-    }
-
-
-def audit_record(
-    *,
-    period: Period,
-    actor,
-    action: str,
-    assessment: Assessment | None = None,
-    criterion=None,
-    stage: str = "",
-    old=None,
-    new=None,
-    reason: str = "",
-) -> AuditEntry:
-    """One row of the audit trail; marked when the council had already approved the year."""
-    after_approval = action not in (AuditAction.APPROVAL, AuditAction.DECISION) and (
-        CouncilApproval.objects.filter(period_id=period.pk).exists()
-    )
-    return AuditEntry.objects.create(
-        period_id=period.pk,
-        assessment=assessment,
-        criterion_id=getattr(criterion, "pk", None),
-        stage=stage,
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=timezone.now(),
-        action=action,
-        old_value=old,
-        new_value=new,
-        reason=reason,
-        after_approval=after_approval,
-    )
-
-
 # --- notifications ------------------------------------------------------------------------
 #
 # Every message goes through appraisal.notifications.notify: a row in the portal for each
@@ -153,15 +115,20 @@ def team_user_ids(period: Period) -> set[int]:
     )
 
 
-def _leadership_user_ids() -> set[int]:
-    return set(Role.objects.filter(kind=RoleKind.LEADERSHIP).values_list("user_id", flat=True))
-
-
-def _province_user_ids() -> set[int]:
+def _leadership_user_ids(period: Period) -> set[int]:
     return set(
-        Role.objects.filter(kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL]).values_list(
+        Role.objects.filter(kind=RoleKind.LEADERSHIP, year__in=[period.year, None]).values_list(
             "user_id", flat=True
         )
+    )
+
+
+def _province_user_ids(period: Period) -> set[int]:
+    """The secretariat and council of the year (roles with no year serve every year)."""
+    return set(
+        Role.objects.filter(
+            kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL], year__in=[period.year, None]
+        ).values_list("user_id", flat=True)
     )
 
 
@@ -177,7 +144,7 @@ def _open_cross_checks(period: Period, stage: str):
 def _condition_problem(name: str, period: Period) -> str | None:
     """The reason a move's condition is unmet, or None."""
     if name == "no_open_cross_checks":
-        stage = workflow.STAGE_OF_PHASE.get(period.phase, Stage.ROUND1)
+        stage = workflow.rules_of(period.phase).appraiser_scores or Stage.ROUND1
         open_items = list(_open_cross_checks(period, stage)[:20])
         if open_items:
             items = ", ".join(f"{c.assessment.unit.code} {c.criterion.code}" for c in open_items)
@@ -199,9 +166,14 @@ def _condition_problem(name: str, period: Period) -> str | None:
         if pending:
             items = ", ".join(f"{a.unit.code} × {a.field.code}" for a in pending)
             return _("Còn mục chưa thẩm định xong lần 2: %(items)s.") % {"items": items}
-        provisional = LeafScore.objects.filter(
-            assessment__period=period, stage=Stage.FINAL, provisional=True
-        ).count()
+        provisional = (
+            LeafScore.objects.filter(
+                assessment__period=period, stage=Stage.FINAL, provisional=True
+            ).count()
+            + Exemption.objects.filter(
+                assessment__period=period, stage=Stage.FINAL, provisional=True
+            ).count()
+        )
         if provisional:
             return _("Còn %(n)s điểm chờ thẩm định chéo.") % {"n": provisional}
     elif name == "council_approved":
@@ -311,7 +283,7 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         CouncilApproval.objects.filter(period=period, superseded=False).update(superseded=True)
         period.published_at = None
         fields.append("published_at")
-    if to_phase == Phase.PUBLISHED:
+    if workflow.rules_of(to_phase).frozen:  # publishing: computed and sealed at once
         from scoring.services import results_compute, results_seal
 
         results_compute(period=period, stage=Stage.FINAL)
@@ -331,8 +303,8 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         reason=reason,
     )
     _phase_notify(period=period, old_phase=old_phase, reason=reason, key=f"phase:{entry.pk}")
-    if to_phase == Phase.SUPPLEMENT:
-        _supplement_requests_notify(period)
+    if workflow.rules_of(to_phase).agency_evidence == workflow.EVIDENCE_FLAGGED:
+        _supplement_requests_notify(period)  # the flagged units may now supplement
     return period
 
 
@@ -374,7 +346,7 @@ def _phase_notify(*, period: Period, old_phase: str, reason: str, key: str) -> N
         text += "\n" + _("Lý do: %(reason)s") % {"reason": reason}
     _notify_groups(
         groups=[
-            (_province_user_ids(), _link("appraisal_cycle", period.year)),
+            (_province_user_ids(period), _link("appraisal_cycle", period.year)),
             (team_user_ids(period), _link("appraisal_queue", period.year)),
             (agency_user_ids(period), _link("home")),
         ],
@@ -398,7 +370,9 @@ def _results_published_notify(*, period: Period, key: str) -> None:
         Assessment.objects.filter(period=period),
         lambda _pk, code: _link("reports:scorecard", period.year, code),
     )
-    everyone_else = team_user_ids(period) | _province_user_ids() | _leadership_user_ids()
+    everyone_else = (
+        team_user_ids(period) | _province_user_ids(period) | _leadership_user_ids(period)
+    )
     _notify_groups(
         groups=[*units, (everyone_else, _link("ranking_year", period.year))],
         kind=NotificationKind.RESULTS,
@@ -639,10 +613,12 @@ def assignment_complete(*, actor, assignment: Assignment) -> Assignment:
         .select_related("period", "field", "unit")
         .get(pk=assignment.pk)
     )
-    if assignment.appraiser_id != actor.pk:
+    if assignment.appraiser_id != actor.pk or not actor.has_perm(
+        "appraisal.view_queue", assignment.period
+    ):
         raise PermissionDenied
     stage = workflow.rules_of(assignment.period.phase).appraiser_scores
-    if stage is None:
+    if not actor.has_perm("appraisal.complete_assignment", assignment):
         raise ValidationError(
             _("Giai đoạn hiện tại không có vòng thẩm định đang mở."), code="phase"
         )
@@ -678,9 +654,9 @@ def _home_unit_values_queue(
     assessment = _lock_assessment(assessment)
     field_code = assignment.field.code
     checked = set(
-        CrossCheck.objects.filter(assessment=assessment, stage=stage).values_list(
-            "criterion_id", flat=True
-        )
+        CrossCheck.objects.filter(
+            assessment=assessment, stage=stage, kind=CrossCheckKind.SCORE
+        ).values_list("criterion_id", flat=True)
     )
     queued = 0
     for score in (
@@ -694,6 +670,29 @@ def _home_unit_values_queue(
         score.save(update_fields=["provisional", "updated_at"])
         _cross_check_request(
             actor=actor, assessment=assessment, criterion=score.criterion, stage=stage
+        )
+        queued += 1
+    # Exemptions of the field (prefilled from the unit's own claims too) are accepted alike.
+    exempt_checked = set(
+        CrossCheck.objects.filter(
+            assessment=assessment, stage=stage, kind=CrossCheckKind.EXEMPTION
+        ).values_list("criterion_id", flat=True)
+    )
+    for exemption in (
+        Exemption.objects.select_for_update(of=("self",))
+        .filter(assessment=assessment, stage=stage)
+        .select_related("criterion")
+    ):
+        if exemption.criterion.field_code != field_code or exemption.criterion_id in exempt_checked:
+            continue
+        exemption.provisional = True
+        exemption.save(update_fields=["provisional"])
+        _cross_check_request(
+            actor=actor,
+            assessment=assessment,
+            criterion=exemption.criterion,
+            stage=stage,
+            kind=CrossCheckKind.EXEMPTION,
         )
         queued += 1
     return queued
@@ -711,8 +710,9 @@ def _ancestor_ids(criterion) -> list[int]:
 
 
 def _check_item(actor, item: Item) -> None:
-    """Not assigned: PermissionDenied (404). Assigned but the stage is closed: a message."""
-    if not _assigned(actor, item):
+    """Not assigned (or not in the year's team): PermissionDenied (404). Assigned but the
+    stage is closed: a message."""
+    if not (_assigned(actor, item) and is_appraiser(actor, item)):
         raise PermissionDenied
     _refuse_frozen(item.assessment.period)
     if not actor.has_perm("appraisal.score_item", item):
@@ -791,10 +791,12 @@ def _pick_checker(period: Period, assessment: Assessment, criterion, exclude_id:
     return User.objects.get(pk=best)
 
 
-def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
+def _cross_check_request(
+    *, actor, assessment, criterion, stage, kind: str = CrossCheckKind.SCORE
+) -> CrossCheck:
     check = (
         CrossCheck.objects.select_for_update()
-        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
+        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage, kind=kind)
         .first()
     )
     now = timezone.now()
@@ -803,6 +805,7 @@ def _cross_check_request(*, actor, assessment, criterion, stage) -> CrossCheck:
             assessment=assessment,
             criterion_id=criterion.pk,
             stage=stage,
+            kind=kind,
             requested_by=actor,
             requested_at=now,
             checker=_pick_checker(assessment.period, assessment, criterion, actor.pk),
@@ -896,7 +899,7 @@ def appraisal_score_set(
         stored = current.version if current is not None else 0
         if expected_version != stored:
             raise StaleVersionError(current)
-    old = _score_json(current)
+    old = score_json(current)
     provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
     if current is None:
         current = LeafScore(
@@ -920,7 +923,7 @@ def appraisal_score_set(
         criterion=criterion,
         stage=stage,
         old=old,
-        new=_score_json(current),
+        new=score_json(current),
         reason=comment,
     )
     return current
@@ -930,40 +933,32 @@ def appraisal_score_set(
 def appraisal_exemption_set(
     *, actor, assessment: Assessment, criterion, stage: str, reason: str
 ) -> Exemption:
-    """An appraiser proposes that a node does not apply to the unit at the open round."""
+    """An appraiser proposes that a node does not apply to the unit at the open round.
+
+    Proposed for the appraiser's own home unit, it is provisional and queued for a
+    cross-check by a member of another unit, exactly like a score."""
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Vui lòng nêu lý do giảm trừ."), code="reason_required")
-    exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=stage
-    ).first()
-    old = None if exemption is None else {"reason": exemption.reason}
-    if exemption is None:
-        exemption = Exemption.objects.create(
-            assessment=assessment,
-            criterion_id=criterion.pk,
-            stage=stage,
-            reason=reason,
-            created_by=actor,
-        )
-    elif exemption.reason != reason:
-        exemption.reason = reason
-        exemption.save(update_fields=["reason"])
-    else:
-        return exemption
-    audit_record(
-        period=assessment.period,
+    provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
+    exemption, changed = exemption_set_audited(
         actor=actor,
-        action=AuditAction.EXEMPTION,
         assessment=assessment,
         criterion=criterion,
         stage=stage,
-        old=old,
-        new={"reason": reason},
         reason=reason,
+        provisional=provisional,
     )
+    if changed and provisional:
+        _cross_check_request(
+            actor=actor,
+            assessment=assessment,
+            criterion=criterion,
+            stage=stage,
+            kind=CrossCheckKind.EXEMPTION,
+        )
     return exemption
 
 
@@ -973,23 +968,21 @@ def appraisal_exemption_withdraw(
 ) -> None:
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
-    exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=stage
-    ).first()
-    if exemption is None:
+    if (
+        exemption_withdraw_audited(
+            actor=actor, assessment=assessment, criterion=criterion, stage=stage, reason=reason
+        )
+        is None
+    ):
         return
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.EXEMPTION_WITHDRAW,
+    # Nothing is left to check: the leaf counts again with its (checked) score.
+    CrossCheck.objects.filter(
         assessment=assessment,
-        criterion=criterion,
+        criterion_id=criterion.pk,
         stage=stage,
-        old={"reason": exemption.reason},
-        new=None,
-        reason=reason,
-    )
-    exemption.delete()
+        kind=CrossCheckKind.EXEMPTION,
+        decided_at__isnull=True,
+    ).delete()
 
 
 # --- cross-check --------------------------------------------------------------------------
@@ -1045,11 +1038,13 @@ def cross_check_decide(
     inputs=None,
     comment: str = "",
     expected_version: int | None = None,
-) -> LeafScore:
+) -> LeafScore | Exemption | None:
     """The checker confirms the provisional score, or changes it (with a comment).
 
     `expected_version` is the score's version the checker saw: a score re-saved meanwhile by
     the appraiser is not confirmed or overwritten blindly (StaleVersionError).
+    For an exemption's cross-check: confirming keeps the exemption (returned), changing
+    rejects it (with a comment): the node counts again (None).
     """
     assessment = _lock_assessment(cross_check.assessment)
     check = (
@@ -1069,6 +1064,10 @@ def cross_check_decide(
     if not actor.has_perm("appraisal.decide_cross_check", check):
         raise ValidationError(_("Vòng thẩm định của mục này đã đóng."), code="phase")
     CrossCheckDecision(decision)
+    if check.is_exemption:
+        return _exemption_check_decide(
+            actor=actor, assessment=assessment, check=check, decision=decision, comment=comment
+        )
     criterion = check.criterion
     score = LeafScore.objects.select_for_update().get(
         assessment=assessment, criterion_id=criterion.pk, stage=check.stage
@@ -1077,7 +1076,7 @@ def cross_check_decide(
         raise StaleVersionError(score)
     if not check.is_open:
         return score
-    old = _score_json(score)
+    old = score_json(score)
     comment = (comment or "").strip()
     if decision == CrossCheckDecision.CHANGED:
         cleaned, value = _points(assessment, criterion, check.stage, inputs or {})
@@ -1092,22 +1091,69 @@ def cross_check_decide(
     score.version += 1
     score.updated_by = actor
     score.save()
+    _cross_check_close(
+        actor=actor,
+        check=check,
+        decision=decision,
+        comment=comment,
+        old=old,
+        new={**score_json(score), "decision": decision},
+    )
+    return score
+
+
+def _cross_check_close(*, actor, check: CrossCheck, decision: str, comment: str, old, new):
+    """The decision on a cross-check, recorded on it and in the audit trail."""
     check.decided_at = timezone.now()
     check.decision = decision
     check.comment = comment
     check.save(update_fields=["decided_at", "decision", "comment"])
     audit_record(
-        period=assessment.period,
+        period=check.assessment.period,
         actor=actor,
         action=AuditAction.CROSS_CHECK,
-        assessment=assessment,
-        criterion=criterion,
+        assessment=check.assessment,
+        criterion=check.criterion,
         stage=check.stage,
         old=old,
-        new={**_score_json(score), "decision": decision},
+        new=new,
         reason=comment,
     )
-    return score
+
+
+def _exemption_check_decide(*, actor, assessment, check, decision: str, comment: str):
+    exemption = (
+        Exemption.objects.select_for_update()
+        .filter(assessment=assessment, criterion_id=check.criterion_id, stage=check.stage)
+        .first()
+    )
+    if not check.is_open:
+        return exemption
+    comment = (comment or "").strip()
+    old = None if exemption is None else {"reason": exemption.reason, "provisional": True}
+    if decision == CrossCheckDecision.CHANGED:
+        if not comment:
+            raise ValidationError(
+                _("Cần ghi nhận xét khi không chấp nhận giảm trừ."), code="comment_required"
+            )
+        new = None
+        if exemption is not None:
+            exemption.delete()
+            exemption = None
+    else:
+        if exemption is not None:
+            exemption.provisional = False
+            exemption.save(update_fields=["provisional"])
+        new = None if exemption is None else {"reason": exemption.reason, "provisional": False}
+    _cross_check_close(
+        actor=actor,
+        check=check,
+        decision=decision,
+        comment=comment,
+        old=old,
+        new={"exemption": new, "decision": decision},
+    )
+    return exemption
 
 
 # --- the agency's supplement --------------------------------------------------------------
@@ -1182,24 +1228,10 @@ def supplement_evidence_upload(*, actor, assessment: Assessment, criterion, uplo
 
     assessment = _lock_assessment(assessment)
     _check_supplement(actor, assessment, criterion)
-    outcomes = evidence_services.evidence_upload_many(
+    # The evidence service checks the leaf again and writes the audit row.
+    return evidence_services.evidence_upload_many(
         actor=actor, assessment=assessment, criterion=criterion, uploaded_files=uploaded_files
     )
-    audit_record(
-        period=assessment.period,
-        actor=actor,
-        action=AuditAction.EVIDENCE_LINK,
-        assessment=assessment,
-        criterion=criterion,
-        stage=Stage.ROUND1,
-        new={
-            "files": [
-                {"id": o.file.pk, "name": o.file.original_name, "sha256": o.file.sha256}
-                for o in outcomes
-            ]
-        },
-    )
-    return outcomes
 
 
 # --- council and publication --------------------------------------------------------------
@@ -1298,7 +1330,7 @@ def deadline_reminders_send(*, now=None) -> int:
     today = timezone.localtime(now).date()
     config = calendar.province_days()
     told = 0
-    for period in Period.objects.exclude(phase=Phase.PUBLISHED):
+    for period in Period.objects.filter(phase__in=workflow.phases_where(lambda r: not r.frozen)):
         for field_name, (phase, audience) in workflow.DEADLINES.items():
             deadline = getattr(period, field_name)
             if deadline is None or period.phase != phase or now >= deadline:

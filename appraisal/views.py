@@ -12,15 +12,15 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from parindex.tabular_safe import csv_writer
-from scoring import engine
+from scoring import engine, workflow
 from scoring.enums import Phase, Stage
 from scoring.models import Criterion
 from units.models import Group, Unit, User
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .enums import CrossCheckDecision
 from .models import Assignment
 
@@ -46,6 +46,7 @@ def _version(request) -> int | None:
 
 
 @login_required
+@require_safe
 def cycle(request, year: int):
     """The year's control page: phase and moves, per-unit self vs round-1 index, approvals."""
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
@@ -214,6 +215,7 @@ def assignments(request, year: int):
 
 
 @login_required
+@require_safe
 def assignments_export(request, year: int):
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
     response = HttpResponse(
@@ -224,6 +226,7 @@ def assignments_export(request, year: int):
 
 
 @login_required
+@require_safe
 def audit_export(request, year: int):
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -239,6 +242,7 @@ def audit_export(request, year: int):
 
 
 @login_required
+@require_safe
 def queue(request, year: int):
     """The appraiser's assigned (unit × field) items and the cross-checks asked of them."""
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_queue")
@@ -281,6 +285,7 @@ def _field_context(request, assessment, field_code: str) -> dict:
 
 
 @login_required
+@require_safe
 def field_page(request, assessment_id: int, field_code: str):
     """One field of one dossier: per leaf the unit's score, explanation and evidence, and
     the round's score, comment and supplement flag."""
@@ -350,7 +355,7 @@ def leaf_save(request, assessment_id: int, criterion_id: int):
             }
         if wants_json:
             return JsonResponse(
-                {"detail": detail, "current": services._score_json(current)}, status=409
+                {"detail": detail, "current": services.score_json(current)}, status=409
             )
         context = _field_context(request, item.assessment, item.criterion.field_code)
         context.update(
@@ -384,6 +389,8 @@ def assignment_done(request, assignment_id: int):
         messages.success(request, _("Đã đánh dấu hoàn thành."))
     except ValidationError as exc:
         messages.error(request, _text(exc))
+    except PermissionDenied:
+        raise Http404 from None
     return redirect("appraisal_queue", year=assignment.period.year)
 
 
@@ -410,15 +417,22 @@ def cross_check(request, cross_check_id: int):
     _field, rows = selectors.field_rows(
         assessment=assessment, field_code=check.criterion.field_code, stage=check.stage
     )
-    row = next(r for r in rows if r.criterion.pk == check.criterion_id)
+    row = next((r for r in rows if r.criterion.pk == check.criterion_id), None)
     return render(
         request,
         "appraisal/cross_check.html",
-        {"check": check, "row": row, "assessment": assessment, "period": assessment.period},
+        {
+            "check": check,
+            "row": row,
+            "exemption": selectors.exemption_of(check=check),
+            "assessment": assessment,
+            "period": assessment.period,
+        },
     )
 
 
 @login_required
+@require_safe
 def leaf_audit(request, assessment_id: int, criterion_id: int):
     """The history of one leaf of a dossier (province staff and the leaf's appraiser)."""
     item = selectors.item_get(
@@ -441,6 +455,7 @@ def leaf_audit(request, assessment_id: int, criterion_id: int):
 
 
 @login_required
+@require_safe
 def agency_results(request, assessment_id: int):
     """The unit's appraisal as the phase allows: round-1 scores and comments (appraisers'
     names hidden), the items to supplement, the full scorecard once published."""

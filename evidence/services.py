@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scoring.enums import Phase, Stage
+from scoring import workflow
+from scoring.enums import AuditAction, Stage
 from scoring.models import Assessment, Criterion
+from scoring.services import audit_record
 
 from . import clamav
 from .enums import ScanStatus
@@ -34,14 +36,6 @@ security_logger = logging.getLogger("evidence.security")
 
 DUPLICATE_MESSAGE = gettext_lazy("Tệp này đã được tải lên trước đó; đã liên kết với tiêu chí")
 CHUNK_SIZE = 64 * 1024
-
-_STAGE_BY_PHASE = {
-    Phase.SETUP: Stage.SELF,
-    Phase.SELF_ASSESSMENT: Stage.SELF,
-    Phase.ROUND1: Stage.ROUND1,
-    Phase.ROUND1_CLOSED: Stage.ROUND1,
-    Phase.SUPPLEMENT: Stage.ROUND1,  # supplements answer round 1's requests
-}
 
 
 def max_upload_bytes() -> int:
@@ -173,6 +167,48 @@ def _prepare(*, actor, assessment: Assessment, uploaded_file) -> _Prepared:
     )
 
 
+def _stage(assessment: Assessment) -> str:
+    """The stage the evidence answers in the year's phase (scoring.workflow)."""
+    return workflow.evidence_stage(assessment.period.phase) or Stage.SELF
+
+
+def _require_leaf(actor, assessment: Assessment, criterion: Criterion) -> None:
+    """The leaf takes evidence now (in the supplement window: only a leaf round 1 flagged)."""
+    if actor.has_perm(
+        "evidence.add_to_leaf", workflow.Item(assessment, criterion, _stage(assessment))
+    ):
+        return
+    if actor.has_perm("evidence.upload_file", assessment):
+        raise ValidationError(
+            _("Tiêu chí này không thuộc danh sách phải giải trình bổ sung; chỉ được xem."),
+            code="not_flagged",
+        )
+    raise PermissionDenied
+
+
+def _file_json(evidence_file: EvidenceFile, **extra) -> dict:
+    return {
+        "id": evidence_file.pk,
+        "name": evidence_file.original_name,
+        "sha256": evidence_file.sha256,
+        **extra,
+    }
+
+
+def _audit(*, actor, action: str, evidence_file: EvidenceFile, criterion=None, old=None, new=None):
+    assessment = evidence_file.assessment
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=action,
+        assessment=assessment,
+        criterion=criterion,
+        stage=evidence_file.stage,
+        old=old,
+        new=new,
+    )
+
+
 def _link(*, actor, evidence_file: EvidenceFile, criterion: Criterion) -> EvidenceLink:
     link = EvidenceLink.objects.filter(
         file=evidence_file, criterion=criterion, removed_at__isnull=True
@@ -213,7 +249,7 @@ def _record(*, actor, assessment, criterion, prepared: _Prepared, stored_keys: l
                     content_type=prepared.detected.content_type,
                     size=prepared.size,
                     sha256=prepared.sha256,
-                    stage=_STAGE_BY_PHASE.get(assessment.period.phase, Stage.FINAL),
+                    stage=_stage(assessment),
                     scan_status=prepared.scan_status,
                     uploaded_by=actor,
                 )
@@ -245,9 +281,12 @@ def _record(*, actor, assessment, criterion, prepared: _Prepared, stored_keys: l
 def evidence_upload_many(
     *, actor, assessment: Assessment, criterion: Criterion, uploaded_files: list
 ) -> list[UploadOutcome]:
-    """Upload several files for one leaf: all are accepted, or none (ValidationError)."""
+    """Upload several files for one leaf: all are accepted, or none (ValidationError).
+
+    The audit trail records the files linked to the leaf (one row per upload)."""
     _require(actor.has_perm("evidence.upload_file", assessment))
     _check_leaf(assessment, criterion)
+    _require_leaf(actor, assessment, criterion)
     if not uploaded_files:
         raise ValidationError(_("Hãy chọn tệp để tải lên."), code="required")
     prepared = []
@@ -265,7 +304,7 @@ def evidence_upload_many(
             ) from exc
     stored_keys: list[str] = []
     try:
-        return [
+        outcomes = [
             _record(
                 actor=actor,
                 assessment=assessment,
@@ -275,6 +314,16 @@ def evidence_upload_many(
             )
             for p in prepared
         ]
+        audit_record(
+            period=assessment.period,
+            actor=actor,
+            action=AuditAction.EVIDENCE_LINK,
+            assessment=assessment,
+            criterion=criterion,
+            stage=_stage(assessment),
+            new={"files": [_file_json(o.file, duplicate=o.duplicate) for o in outcomes]},
+        )
+        return outcomes
     except BaseException:
         for key in stored_keys:
             default_storage.delete(key)
@@ -296,7 +345,21 @@ def evidence_link(*, actor, evidence_file: EvidenceFile, criterion: Criterion) -
     """Link an existing file of the dossier to another leaf (no-op when already linked)."""
     _require(actor.has_perm("evidence.edit_file", evidence_file))
     _check_leaf(evidence_file.assessment, criterion)
-    return _link(actor=actor, evidence_file=evidence_file, criterion=criterion)
+    _require_leaf(actor, evidence_file.assessment, criterion)
+    existing = EvidenceLink.objects.filter(
+        file=evidence_file, criterion=criterion, removed_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    link = _link(actor=actor, evidence_file=evidence_file, criterion=criterion)
+    _audit(
+        actor=actor,
+        action=AuditAction.EVIDENCE_LINK,
+        evidence_file=evidence_file,
+        criterion=criterion,
+        new={"files": [_file_json(evidence_file)]},
+    )
+    return link
 
 
 @transaction.atomic
@@ -306,6 +369,14 @@ def evidence_unlink(*, actor, evidence_file: EvidenceFile, criterion: Criterion)
     updated = EvidenceLink.objects.filter(
         file=evidence_file, criterion=criterion, removed_at__isnull=True
     ).update(removed_at=timezone.now(), removed_by=actor)
+    if updated:
+        _audit(
+            actor=actor,
+            action=AuditAction.EVIDENCE_UNLINK,
+            evidence_file=evidence_file,
+            criterion=criterion,
+            old={"files": [_file_json(evidence_file)]},
+        )
     return bool(updated)
 
 
@@ -320,8 +391,19 @@ def evidence_remove(*, actor, evidence_file: EvidenceFile) -> EvidenceFile:
     locked.removed_at = now
     locked.removed_by = actor
     locked.save(update_fields=["removed_at", "removed_by"])
+    codes = list(
+        EvidenceLink.objects.filter(file=locked, removed_at__isnull=True).values_list(
+            "criterion__code", flat=True
+        )
+    )
     EvidenceLink.objects.filter(file=locked, removed_at__isnull=True).update(
         removed_at=now, removed_by=actor
+    )
+    _audit(
+        actor=actor,
+        action=AuditAction.EVIDENCE_REMOVE,
+        evidence_file=locked,
+        old={"files": [_file_json(locked, leaves=codes)]},
     )
     logger.info("evidence removed: file=%s user=%s", locked.pk, getattr(actor, "pk", None))
     return locked

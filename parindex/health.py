@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
 
 
 def _database() -> str:
@@ -37,6 +38,7 @@ def _storage() -> str:
     return "ok"
 
 
+@require_safe
 def healthz(request):
     checks, healthy = {}, True
     for name, check in (("database", _database), ("broker", _broker), ("storage", _storage)):

@@ -1,6 +1,9 @@
+"""Job records, plans and imported inputs: read-only here (their pages and services check
+the phase and keep the audit trail)."""
+
 from django.contrib import admin
 
-from appraisal.admin import ReadOnlyAdmin  # append-only rows: shown, written in the portal
+from parindex.admin_site import ReadOnlyAdmin  # append-only rows: shown, written in the portal
 
 from .models import (
     DocumentIssue,
@@ -14,13 +17,13 @@ from .models import (
 
 
 @admin.register(IndexRun)
-class IndexRunAdmin(admin.ModelAdmin):
+class IndexRunAdmin(ReadOnlyAdmin):
     list_display = ["period", "stage", "status", "progress", "result_hash", "finished_at"]
     list_filter = ["status", "stage"]
 
 
 @admin.register(ReportFile)
-class ReportFileAdmin(admin.ModelAdmin):
+class ReportFileAdmin(ReadOnlyAdmin):
     list_display = ["kind", "period", "status", "progress", "created_by", "created_at"]
     list_filter = ["kind", "status"]
 
@@ -28,16 +31,23 @@ class ReportFileAdmin(admin.ModelAdmin):
 class ImprovementItemInline(admin.TabularInline):
     model = ImprovementItem
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(admin.ModelAdmin):
+class ImprovementPlanAdmin(ReadOnlyAdmin):
     list_display = ["__str__"]
     inlines = [ImprovementItemInline]
 
 
 @admin.register(DossierStats)
-class DossierStatsAdmin(admin.ModelAdmin):
+class DossierStatsAdmin(ReadOnlyAdmin):
     list_display = ["__str__"]
 
 

@@ -19,6 +19,7 @@ from scoring import selectors as scoring_selectors
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
 from scoring.services import assessment_scores_compute
+from scoring.workflow import UnitYear
 from units.models import Group, Unit
 
 from .enums import ReportKind
@@ -44,12 +45,17 @@ def period_get(*, actor, year: int, perm: str) -> Period:
     return scoring_selectors.period_get(actor=actor, year=year, perm=perm)
 
 
-def unit_get(*, actor, code: str, perm: str = "reports.view_scorecard") -> Unit:
-    """A unit the actor may see for `perm`; "not yours" is the same 404 as "missing"."""
+def unit_year_get(*, actor, year: int, code: str, perm: str = "reports.view_scorecard") -> UnitYear:
+    """A unit in a year the actor may see for `perm` (its scorecard, its plan); "not yours"
+    — another unit, or figures the phase does not show yet — is the same 404 as "missing"."""
     unit = Unit.objects.select_related("group").filter(code=code).first()
-    if unit is None or not actor.has_perm(perm, unit):
+    period = Period.objects.filter(year=year).first()
+    if unit is None or period is None:
         raise Http404
-    return unit
+    target = UnitYear(unit, period)
+    if not actor.has_perm(perm, target):
+        raise Http404
+    return target
 
 
 def report_file_get(*, actor, report_file_id: int) -> ReportFile:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from parindex.throttle import quota_take, retry_when
 from scoring import engine
-from scoring.enums import Method, Stage
+from scoring.enums import AuditAction, Method, Stage
 from scoring.models import Assessment, LeafScore, Period
 from scoring.selectors import criteria_leaves
-from scoring.services import PublishedYearError, results_compute
+from scoring.services import PublishedYearError, audit_record, results_compute
+from scoring.workflow import UnitYear
 from units.models import Unit
 
 from . import selectors
@@ -45,6 +46,37 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
+# --- who may write ----------------------------------------------------------------------
+
+
+def _require(actor, perm: str, obj) -> None:
+    """`actor` None is a management command run by an operator (or the system itself)."""
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def refuse_frozen(period: Period) -> None:
+    """Nothing of a published (frozen) year changes until the secretariat reopens it."""
+    if period.is_frozen:
+        raise ValidationError(
+            _(
+                "Kết quả năm %(year)s đã công bố; Bộ phận thư ký phải mở lại (có ghi lý do) "
+                "trước khi thay đổi."
+            )
+            % {"year": period.year},
+            code="frozen",
+        )
+
+
+def _require_secretariat(actor, perm: str, period: Period) -> None:
+    """The secretariat of the year (else PermissionDenied), and the year not frozen (else a
+    ValidationError the secretariat can read)."""
+    if actor is not None and not actor.has_perm("scoring.manage_period", period):
+        raise PermissionDenied
+    refuse_frozen(period)
+    _require(actor, perm, period)
+
+
 # --- the index job -----------------------------------------------------------------------
 
 
@@ -52,12 +84,28 @@ logger = logging.getLogger(__name__)
 def index_run_request(*, actor, period: Period, stage: str = Stage.FINAL) -> IndexRun:
     """Record a run of the index job and queue it once this transaction commits.
 
-    The hook for the appraisal workflow (round closed, year published) and the secretariat's
-    "compute now" button.
+    The hook for the appraisal workflow (round closed) and the secretariat's "compute now"
+    button: the secretariat of the year, never in a frozen year. Audited.
     """
     from .tasks import index_run_task
 
+    if actor is not None and not actor.has_perm("scoring.manage_period", period):
+        raise PermissionDenied
+    if period.is_frozen:
+        raise ValidationError(
+            _("Kết quả năm %(year)s đã công bố, không thể tính lại.") % {"year": period.year},
+            code="frozen",
+        )
+    _require(actor, "reports.run_index", period)
+    Stage(stage)
     run = IndexRun.objects.create(period=period, stage=stage, requested_by=actor)
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.INDEX_RUN,
+        stage=stage,
+        new={"run": run.pk, "stage": stage},
+    )
     transaction.on_commit(lambda: index_run_task.delay(run.pk))
     return run
 
@@ -320,8 +368,10 @@ def improvement_plan_draft(*, actor, period: Period, unit: Unit) -> ImprovementP
 
     One row per lost leaf: content = the sub-criterion and the points lost, cause = the
     appraiser's comment, lead = the unit. An existing plan is returned untouched (the unit may
-    already have edited it).
+    already have edited it). The unit's people or the secretariat of the year, once the
+    year is published (reports.edit_improvement_plan). Audited.
     """
+    _require(actor, "reports.edit_improvement_plan", UnitYear(unit, period))
     plan = ImprovementPlan.objects.select_for_update().filter(period=period, unit=unit).first()
     if plan is not None:
         return plan
@@ -352,16 +402,44 @@ def improvement_plan_draft(*, actor, period: Period, unit: Unit) -> ImprovementP
             )
         )
     ImprovementItem.objects.bulk_create(items)
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.PLAN,
+        assessment=Assessment.objects.filter(period=period, unit=unit).first(),
+        new={"unit": unit.code, "plan": plan.pk, "items": len(items), "drafted": True},
+    )
     return plan
 
 
 @transaction.atomic
 def improvement_plan_save(*, actor, plan: ImprovementPlan, formset) -> ImprovementPlan:
-    """Save the edited rows of a plan (a valid ImprovementItem model formset)."""
+    """Save the edited rows of a plan (a valid ImprovementItem model formset). Audited."""
+    _require(actor, "reports.edit_improvement_plan", UnitYear(plan.unit, plan.period))
+    old = _plan_rows(plan)
     formset.instance = plan
     formset.save()
     ImprovementPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    new = _plan_rows(plan)
+    if new != old:
+        audit_record(
+            period=plan.period,
+            actor=actor,
+            action=AuditAction.PLAN,
+            assessment=Assessment.objects.filter(period=plan.period, unit=plan.unit).first(),
+            old={"unit": plan.unit.code, "items": old},
+            new={"unit": plan.unit.code, "items": new},
+        )
     return plan
+
+
+PLAN_FIELDS = ("code", "content", "cause", "remedy", "lead_unit", "partners", "deadline", "note")
+
+
+def _plan_rows(plan: ImprovementPlan) -> list[dict]:
+    return [
+        dict(zip(PLAN_FIELDS, row, strict=True)) for row in plan.items.values_list(*PLAN_FIELDS)
+    ]
 
 
 # --- inputs from outside -----------------------------------------------------------------
@@ -447,11 +525,15 @@ def _row_assessment(row, line, units, assessments, period, errors):
 
 @transaction.atomic
 def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> ImportSummary:
-    """Set Assessment.sipas from rows `unit_code,sipas`; any bad row: nothing saved."""
+    """Set Assessment.sipas from rows `unit_code,sipas`; any bad row: nothing saved.
+
+    The secretariat of the year, never in a frozen year; the audit trail keeps each unit's
+    old and new value."""
+    _require_secretariat(actor, "reports.import_inputs", period)
     rows = table_rows(content=content, filename=filename)
     _require_columns(rows, _header(rows), ["unit_code", "sipas"])
     units, assessments = _units_and_assessments(period)
-    errors, updates = [], []
+    errors, updates, old = [], [], {}
     for line, row in rows:
         assessment = _row_assessment(row, line, units, assessments, period, errors)
         if assessment is None:
@@ -463,12 +545,36 @@ def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> Imp
         except engine.ScoringInputError as error:
             errors.append(_("Dòng %(n)s: %(e)s") % {"n": line, "e": error})
             continue
+        old[assessment.unit.code] = {"sipas": _text(assessment.sipas)}
         assessment.sipas = engine.q2(value)
         updates.append(assessment)
     if errors:
         raise ImportRowsError(errors)
     Assessment.objects.bulk_update(updates, ["sipas"])
+    _inputs_audit(
+        actor=actor,
+        period=period,
+        kind="sipas",
+        filename=filename,
+        old=old,
+        new={a.unit.code: {"sipas": _text(a.sipas)} for a in updates},
+    )
     return ImportSummary(rows=len(updates))
+
+
+def _text(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _inputs_audit(*, actor, period, kind: str, filename: str, old: dict, new: dict) -> None:
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.INPUTS_IMPORT,
+        old=old,
+        new=new,
+        reason=_("Nhập %(kind)s từ tệp %(name)s") % {"kind": kind, "name": filename},
+    )
 
 
 DOSSIER_COLUMNS = ["unit_code", "received", "early", "on_time", "late", "pending"]
@@ -477,7 +583,9 @@ DOSSIER_COLUMNS = ["unit_code", "received", "early", "on_time", "late", "pending
 @transaction.atomic
 def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str) -> ImportSummary:
     """Store rows `unit_code,received,early,on_time,late,pending` and set each assessment's
-    late_dossier_percent = late / (early + on_time + late) × 100; any bad row: nothing saved."""
+    late_dossier_percent = late / (early + on_time + late) × 100; any bad row: nothing saved.
+    The secretariat of the year, never in a frozen year; audited (old and new per unit)."""
+    _require_secretariat(actor, "reports.import_inputs", period)
     rows = table_rows(content=content, filename=filename)
     _require_columns(rows, _header(rows), DOSSIER_COLUMNS)
     units, assessments = _units_and_assessments(period)
@@ -500,7 +608,17 @@ def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str
             parsed.append((assessment, numbers))
     if errors:
         raise ImportRowsError(errors)
+    stored = {
+        s.unit_id: {c: getattr(s, c) for c in DOSSIER_COLUMNS[1:]}
+        for s in DossierStats.objects.filter(period=period)
+    }
+    old, new = {}, {}
     for assessment, numbers in parsed:
+        code = assessment.unit.code
+        old[code] = {
+            **stored.get(assessment.unit_id, {}),
+            "late_percent": _text(assessment.late_dossier_percent),
+        }
         DossierStats.objects.update_or_create(
             period=period, unit_id=assessment.unit_id, defaults={**numbers, "imported_by": actor}
         )
@@ -509,21 +627,34 @@ def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str
             engine.q2(Decimal(numbers["late"]) / resolved * engine.HUNDRED) if resolved else None
         )
         assessment.save(update_fields=["late_dossier_percent"])
+        new[code] = {**numbers, "late_percent": _text(assessment.late_dossier_percent)}
+    _inputs_audit(
+        actor=actor, period=period, kind="dossier_stats", filename=filename, old=old, new=new
+    )
     return ImportSummary(rows=len(parsed))
 
 
 @transaction.atomic
 def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=None) -> int:
     """Write the survey-method leaves (inputs {"sipas": …} and points) of every assessment of
-    the period at a stage from Assessment.sipas; returns the number of leaf scores written."""
-    if period.is_published and stage == Stage.FINAL:
-        raise PublishedYearError(
-            _("Kết quả năm %(year)s đã công bố, không thể tính lại.") % {"year": period.year}
-        )
+    the period at a stage from Assessment.sipas; returns the number of leaf scores written.
+
+    The secretariat of the year, never in a frozen year; every leaf whose value changes
+    leaves an audit row (old → new)."""
+    _require_secretariat(actor, "reports.import_inputs", period)
+    Stage(stage)
     leaves = [leaf for leaf in criteria_leaves(period=period) if leaf.method == Method.SURVEY]
     assessments = list(
         Assessment.objects.filter(period=period, sipas__isnull=False).select_related("unit")
     )
+    current_scores = {
+        (s.assessment_id, s.criterion_id): s
+        for s in LeafScore.objects.filter(
+            assessment__in=assessments,
+            stage=stage,
+            criterion_id__in=[leaf.criterion_id for leaf in leaves],
+        )
+    }
     written = 0
     for assessment in assessments:
         for leaf in leaves:
@@ -532,6 +663,8 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
                 continue
             inputs = {"sipas": f"{assessment.sipas:.2f}"}
             value = engine.leaf_points(leaf.method, leaf.params, maximum, inputs)
+            current = current_scores.get((assessment.pk, leaf.criterion_id))
+            before = None if current is None else (current.value, current.inputs)
             LeafScore.objects.update_or_create(
                 assessment=assessment,
                 criterion_id=leaf.criterion_id,
@@ -539,4 +672,18 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
                 defaults={"inputs": inputs, "value": value, "updated_by": actor},
             )
             written += 1
+            if before != (value, inputs):
+                audit_record(
+                    period=period,
+                    actor=actor,
+                    action=AuditAction.INPUTS_APPLY,
+                    assessment=assessment,
+                    criterion=leaf.criterion_id,
+                    stage=stage,
+                    old=None
+                    if current is None
+                    else {"value": _text(current.value), "inputs": current.inputs},
+                    new={"value": _text(value), "inputs": inputs},
+                    reason=_("Điểm tiêu chí khảo sát từ chỉ số hài lòng (SIPAS)"),
+                )
     return written

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from parindex.throttle import retry_after_seconds
 from scoring import selectors as scoring_selectors
 from scoring.enums import Band
 from scoring.models import Period
 from scoring.results_io import results_csv
-from scoring.services import PublishedYearError
+from scoring.workflow import UnitYear
 from units.models import Unit
 from units.rules import unit_ids_of
 
@@ -92,12 +93,18 @@ def _may_see_documents(user, period, own_units) -> bool:
 
 
 @login_required
+@require_safe
 def report_index(request):
     """The reports the user may open, per year."""
     periods = list(Period.objects.order_by("-year")[:10])
-    own_units = list(Unit.objects.filter(pk__in=unit_ids_of(request.user)))
+    units = list(Unit.objects.filter(pk__in=unit_ids_of(request.user)))
     rows = []
     for period in periods:
+        own_units = [
+            unit
+            for unit in units
+            if request.user.has_perm("reports.view_scorecard", UnitYear(unit, period))
+        ]
         links = [
             (slug, ReportKind(kind).label)
             for slug, kind in SLUG_KIND.items()
@@ -108,13 +115,14 @@ def report_index(request):
                 "period": period,
                 "links": links,
                 "own_units": own_units,
-                "secretariat": request.user.has_perm("reports.run_index", period),
+                "secretariat": request.user.has_perm("scoring.manage_period", period),
                 "documents": _may_see_documents(request.user, period, own_units),
             }
         )
     return render(request, "reports/index.html", {"rows": rows})
 
 
+@require_safe
 def province_report(request, year: int, slug: str):
     """A province-wide report page (published report public once published)."""
     kind = _kind(slug)
@@ -165,6 +173,7 @@ def report_export(request, year: int, slug: str):
     return redirect("reports:file", report_file.pk)
 
 
+@require_safe
 def report_file_page(request, pk: int):
     report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
     year = report_file.period.year
@@ -190,6 +199,7 @@ def report_file_status(request, pk: int):
     )
 
 
+@require_safe
 def report_file_download(request, pk: int):
     report_file = selectors.report_file_get(actor=request.user, report_file_id=pk)
     if report_file.status != JobStatus.DONE or not report_file.file_key:
@@ -205,17 +215,11 @@ def report_file_download(request, pk: int):
 # --- one unit ----------------------------------------------------------------------------
 
 
-def _period_of_year(year: int) -> Period:
-    period = Period.objects.filter(year=year).first()
-    if period is None:
-        raise Http404
-    return period
-
-
 @login_required
+@require_safe
 def scorecard(request, year: int, unit_code: str):
-    unit = selectors.unit_get(actor=request.user, code=unit_code)
-    period = _period_of_year(year)
+    target = selectors.unit_year_get(actor=request.user, year=year, code=unit_code)
+    unit, period = target.unit, target.period
     document = scorecard_document(selectors.unit_scorecard(period=period, unit=unit))
     context = document_html_context(document)
     context["download_links"] = [
@@ -230,9 +234,10 @@ def scorecard(request, year: int, unit_code: str):
 
 
 @login_required
+@require_safe
 def scorecard_file(request, year: int, unit_code: str, file_format: str):
-    unit = selectors.unit_get(actor=request.user, code=unit_code)
-    period = _period_of_year(year)
+    target = selectors.unit_year_get(actor=request.user, year=year, code=unit_code)
+    unit, period = target.unit, target.period
     file_format = _format(file_format)
     if file_format == FileFormat.PDF and (refused := _builds_refused(request)):
         return refused
@@ -245,12 +250,15 @@ def scorecard_file(request, year: int, unit_code: str, file_format: str):
 @login_required
 def improvement_plan(request, year: int, unit_code: str):
     """Draft (POST action=draft), then edit the rows of the unit's improvement plan."""
-    unit = selectors.unit_get(
-        actor=request.user, code=unit_code, perm="reports.edit_improvement_plan"
+    target = selectors.unit_year_get(
+        actor=request.user, year=year, code=unit_code, perm="reports.view_improvement_plan"
     )
-    period = _period_of_year(year)
+    unit, period = target.unit, target.period
     plan = selectors.improvement_plan_find(period=period, unit=unit)
     formset = None
+    can_edit = request.user.has_perm("reports.edit_improvement_plan", target)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     if request.method == "POST" and request.POST.get("action") == "draft":
         services.improvement_plan_draft(actor=request.user, period=period, unit=unit)
         messages.success(request, _("Đã soạn dự thảo kế hoạch từ các tiêu chí bị trừ điểm."))
@@ -270,16 +278,18 @@ def improvement_plan(request, year: int, unit_code: str):
             "plan": plan,
             "formset": formset,
             "formats": TABLE_FORMATS,
+            "can_edit": can_edit,
         },
     )
 
 
 @login_required
+@require_safe
 def improvement_plan_file(request, year: int, unit_code: str, file_format: str):
-    unit = selectors.unit_get(
-        actor=request.user, code=unit_code, perm="reports.edit_improvement_plan"
+    target = selectors.unit_year_get(
+        actor=request.user, year=year, code=unit_code, perm="reports.view_improvement_plan"
     )
-    plan = selectors.improvement_plan_find(period=_period_of_year(year), unit=unit)
+    plan = selectors.improvement_plan_find(period=target.period, unit=target.unit)
     if plan is None:
         raise Http404
     file_format = _format(file_format)
@@ -297,13 +307,17 @@ def improvement_plan_file(request, year: int, unit_code: str, file_format: str):
 @login_required
 def index_runs(request, year: int):
     """Run the index job for a stage and follow its runs (status, progress, hash, error)."""
-    period = selectors.period_get(actor=request.user, year=year, perm="reports.run_index")
+    period = selectors.period_get(actor=request.user, year=year, perm="scoring.manage_period")
     form = IndexRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.index_run_request(
-            actor=request.user, period=period, stage=form.cleaned_data["stage"]
-        )
-        messages.success(request, _("Đã gửi yêu cầu tính chỉ số."))
+        try:
+            services.index_run_request(
+                actor=request.user, period=period, stage=form.cleaned_data["stage"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã gửi yêu cầu tính chỉ số."))
         return redirect("reports:index_runs", year)
     return render(
         request,
@@ -319,7 +333,7 @@ def index_runs(request, year: int):
 @login_required
 def inputs_upload(request, year: int):
     """Import SIPAS or dossier statistics; then write the survey leaves at a stage."""
-    period = selectors.period_get(actor=request.user, year=year, perm="reports.import_inputs")
+    period = selectors.period_get(actor=request.user, year=year, perm="scoring.manage_period")
     form = InputsUploadForm(prefix="up")
     apply_form = ApplyInputsForm(prefix="apply")
     errors: list[str] = []
@@ -330,8 +344,8 @@ def inputs_upload(request, year: int):
                 count = services.external_inputs_apply(
                     period=period, stage=apply_form.cleaned_data["stage"], actor=request.user
                 )
-            except PublishedYearError as error:
-                errors = [str(error)]
+            except ValidationError as error:
+                errors = error.messages
             else:
                 messages.success(request, _("Đã ghi %(n)s điểm tiêu chí khảo sát.") % {"n": count})
                 return redirect("reports:inputs", year)
@@ -350,6 +364,8 @@ def inputs_upload(request, year: int):
                 )
             except services.ImportRowsError as error:
                 errors = error.errors
+            except ValidationError as error:
+                errors = error.messages
             else:
                 messages.success(request, _("Đã nhập %(n)s dòng.") % {"n": summary.rows})
                 return redirect("reports:inputs", year)
@@ -367,8 +383,10 @@ def inputs_upload(request, year: int):
 
 
 @login_required
+@require_safe
 def dashboard(request):
-    if not request.user.has_perm("reports.view_dashboard", None):
+    """The current year's dashboard: the province's staff of that year."""
+    if not request.user.has_perm("reports.view_dashboard", scoring_selectors.period_current()):
         raise Http404
     data = selectors.dashboard()
     chart = None
@@ -406,10 +424,12 @@ def _open_report(request, year: int) -> dict:
     return report
 
 
+@require_safe
 def open_data_json(request, year: int):
     return JsonResponse(_open_report(request, year), json_dumps_params={"ensure_ascii": False})
 
 
+@require_safe
 def open_data_csv(request, year: int):
     response = HttpResponse(
         results_csv(_open_report(request, year)), content_type="text/csv; charset=utf-8"
@@ -419,6 +439,14 @@ def open_data_csv(request, year: int):
 
 
 # --- official documents (Decree 30) ------------------------------------------------------
+
+
+def _period_of_year(year: int) -> Period:
+    """The year's period (the rules are asked about it next); a missing year is a 404."""
+    period = Period.objects.filter(year=year).first()
+    if period is None:
+        raise Http404
+    return period
 
 
 def _unit_of_code(code: str) -> Unit:

@@ -19,9 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from units.rules import is_appraiser, is_province_staff, unit_ids_of
-
-from . import api_errors, engine, selectors, services
+from . import api_errors, engine, rules, selectors, services
 from .enums import AssessmentStatus, Phase, Stage
 from .models import Assessment, Criterion, LeafScore, Period, Result
 from .serializers import (
@@ -40,21 +38,19 @@ ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 def assessments_visible_to(actor):
-    """Assessments `actor` may see: scoring.view_assessment (own unit | province | appraiser)."""
-    queryset = Assessment.objects.select_related("period", "unit", "group").order_by(
-        "-period__year", "group__order", "unit__order", "unit__code"
+    """Assessments `actor` may see: scoring.view_assessment, as the rules' filter."""
+    return (
+        Assessment.objects.filter(rules.assessments_visible_q(actor))
+        .select_related("period", "unit", "group")
+        .order_by("-period__year", "group__order", "unit__order", "unit__code")
     )
-    if is_province_staff(actor) or is_appraiser(actor):
-        return queryset
-    return queryset.filter(unit_id__in=unit_ids_of(actor))
 
 
 def results_visible_to(actor):
-    """Results of the periods `actor` may see: scoring.view_results (published | province)."""
-    queryset = Result.objects.select_related("period", "unit", "group")
-    if is_province_staff(actor):
-        return queryset
-    return queryset.filter(period__phase=Phase.PUBLISHED)
+    """Results of the periods `actor` may see: scoring.view_results, as the rules' filter."""
+    return Result.objects.filter(rules.results_visible_q(actor)).select_related(
+        "period", "unit", "group"
+    )
 
 
 class TreePagination(PageNumberPagination):
@@ -174,7 +170,7 @@ class AssessmentScoresView(generics.ListAPIView):
         assessment = selectors.assessment_get(
             actor=self.request.user, assessment_id=int(self.kwargs["id"])
         )
-        stages = selectors.stages_visible(actor=self.request.user, assessment=assessment)
+        stages = rules.visible_stages(self.request.user, assessment)
         return (
             LeafScore.objects.filter(assessment=assessment, stage__in=stages)
             .select_related("criterion")
@@ -254,7 +250,7 @@ class SelfScoreView(APIView):
             )
         except services.StaleVersionError as stale:
             return api_errors.stale(stale)
-        except (engine.ScoringInputError, ValidationError) as error:
+        except (engine.ScoringInputError, ValidationError, services.DraftClosedError) as error:
             return api_errors.refused(error)
         except PermissionDenied:
             raise Http404 from None

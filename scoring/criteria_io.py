@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -26,8 +27,9 @@ from parindex.tabular_safe import xlsx_append
 from units.models import Group
 
 from . import engine
-from .enums import Method, NodeKind, NodeLevel, Phase
+from .enums import AuditAction, Method, NodeKind, NodeLevel, Phase
 from .models import Criterion, CriterionMax, LeafScore, Period, PeriodGroup
+from .services import audit_record
 
 FIXED_COLUMNS = [
     "code",
@@ -380,6 +382,27 @@ def _period_has_scores(year: int) -> bool:
     return LeafScore.objects.filter(assessment__period__year=year).exists()
 
 
+def criteria_year(year: int):
+    """What the rules are asked about for a year's criteria: its Period, or the year itself
+    when it is not created yet."""
+    return Period.objects.filter(year=year).first() or year
+
+
+def require_criteria_manager(actor, year: int) -> None:
+    """The secretariat of that year (a role with no year: any year); `actor` None is a
+    management command run by an operator."""
+    if actor is not None and not actor.has_perm("scoring.manage_period", criteria_year(year)):
+        raise PermissionDenied
+
+
+def _refuse_frozen(year: int) -> None:
+    period = Period.objects.filter(year=year).first()
+    if period is not None and period.is_frozen:
+        raise CriteriaError(
+            [_("Kết quả năm %(year)s đã công bố; không thể thay đổi bộ tiêu chí.") % {"year": year}]
+        )
+
+
 def _period_has_scores_message(year: int) -> str:
     return _("Năm %(year)s đã có điểm chấm; không thể thay đổi bộ tiêu chí của năm này.") % {
         "year": year
@@ -433,8 +456,11 @@ def criteria_import(*, actor, year: int, rows: list[dict]) -> Period:
     """Create or replace the year's criteria set from parsed rows (all or nothing).
 
     Nodes keep their ids by code; codes missing from the file are removed. Refused when the
-    year already has scores. `actor` is the user (None from the command line).
+    year already has scores or is published. `actor` is the user (None from the command
+    line); the secretariat of that year only. The audit trail records it.
     """
+    require_criteria_manager(actor, year)
+    _refuse_frozen(year)
     errors, groups = _validate(year=year, rows=rows)
     if errors:
         raise CriteriaError(errors)
@@ -444,6 +470,7 @@ def criteria_import(*, actor, year: int, rows: list[dict]) -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if _period_has_scores(year):  # re-checked under the lock
         raise CriteriaError([_period_has_scores_message(year)])
+    old_count = Criterion.objects.filter(period=period).count()
     for code in _group_codes(rows):
         PeriodGroup.objects.get_or_create(period=period, group=groups[code])
     codes = [row["code"] for row in rows]
@@ -478,6 +505,14 @@ def criteria_import(*, actor, year: int, rows: list[dict]) -> Period:
             if row["code"] not in parents
             for code, value in row["maxima"].items()
         ]
+    )
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.CRITERIA,
+        old={"nodes": old_count},
+        new={"nodes": len(rows), "groups": _group_codes(rows)},
+        reason=_("Nhập bộ tiêu chí từ tệp Excel"),
     )
     return period
 
@@ -572,8 +607,12 @@ def criteria_export(*, period: Period) -> bytes:
 
 
 @transaction.atomic
-def criteria_copy(*, from_year: int, to_year: int) -> Period:
-    """Copy a year's criteria set and its groups' bonus caps into another (new) year."""
+def criteria_copy(*, from_year: int, to_year: int, actor=None) -> Period:
+    """Copy a year's criteria set and its groups' bonus caps into another (new) year.
+
+    The secretariat of the target year (`actor` None: a management command); audited."""
+    require_criteria_manager(actor, to_year)
+    _refuse_frozen(to_year)
     source = Period.objects.filter(year=from_year).first()
     if source is None or not Criterion.objects.filter(period=source).exists():
         raise CriteriaError(
@@ -635,5 +674,12 @@ def criteria_copy(*, from_year: int, to_year: int) -> Period:
             )
             for m in CriterionMax.objects.filter(criterion__period=source)
         ]
+    )
+    audit_record(
+        period=target,
+        actor=actor,
+        action=AuditAction.CRITERIA,
+        new={"copied_from": from_year, "nodes": len(old_nodes)},
+        reason=_("Sao chép bộ tiêu chí năm %(year)s") % {"year": from_year},
     )
     return target

@@ -66,3 +66,31 @@ class DayKind(models.TextChoices):
 
     OFF = "off", _("Ngày nghỉ")
     WORKING = "working", _("Ngày làm việc bù")
+
+
+class AuditAction(models.TextChoices):
+    """What an audit row records (scoring.AuditEntry); the stage says which round."""
+
+    SCORE = "score", _("Chấm điểm")
+    EXEMPTION = "exemption", _("Giảm trừ")
+    EXEMPTION_WITHDRAW = "exemption_withdraw", _("Rút giảm trừ")
+    FLAG = "flag", _("Yêu cầu bổ sung")
+    CROSS_CHECK = "cross_check", _("Thẩm định chéo")
+    SUBMIT = "submit", _("Nộp hồ sơ")
+    WITHDRAW = "withdraw", _("Rút hồ sơ về để sửa")
+    EVIDENCE_LINK = "evidence_link", _("Liên kết tài liệu")
+    EVIDENCE_UNLINK = "evidence_unlink", _("Gỡ liên kết tài liệu")
+    EVIDENCE_REMOVE = "evidence_remove", _("Gỡ bỏ tài liệu")
+    SUPPLEMENT = "supplement", _("Giải trình bổ sung")
+    PHASE = "phase", _("Chuyển giai đoạn")
+    ASSIGNMENT = "assignment", _("Phân công")
+    TEAM = "team", _("Tổ giúp việc")
+    APPROVAL = "approval", _("Hội đồng thông qua")
+    DECISION = "decision", _("Quyết định công bố")
+    CRITERIA = "criteria", _("Bộ tiêu chí")
+    INPUTS_IMPORT = "inputs_import", _("Nhập dữ liệu khảo sát, thống kê")
+    INPUTS_APPLY = "inputs_apply", _("Ghi điểm từ dữ liệu khảo sát")
+    INDEX_RUN = "index_run", _("Tính chỉ số")
+    PLAN = "plan", _("Kế hoạch khắc phục")
+    UNITS = "units", _("Đơn vị và khối của năm")
+    CALENDAR = "calendar", _("Lịch năm")

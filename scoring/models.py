@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Group, Unit
 
+from . import workflow
 from .enums import (
     AssessmentStatus,
+    AuditAction,
     Band,
     DayKind,
     Method,
@@ -78,7 +80,13 @@ class Period(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.phase == Phase.PUBLISHED
+        """The year's results are public (the phase table's results_public)."""
+        return workflow.rules_of(self.phase).results_public
+
+    @property
+    def is_frozen(self) -> bool:
+        """Nothing of the year may change (the phase table's frozen)."""
+        return workflow.rules_of(self.phase).frozen
 
 
 class PeriodGroup(models.Model):
@@ -246,6 +254,8 @@ class Exemption(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
     reason = models.TextField(_("lý do"))
+    # Proposed by an appraiser for their own home unit: waits for a cross-check.
+    provisional = models.BooleanField(_("chờ thẩm định chéo"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -326,3 +336,38 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.reason}"
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, what (old → new), why. Never updated, never deleted.
+
+    Every write of every app leaves one (scoring.services.audit_record); it lives here, at the
+    bottom of the layers, so that scoring, evidence, appraisal and reports can all write it.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    action = models.CharField(_("thao tác"), max_length=30, choices=AuditAction.choices)
+    old_value = models.JSONField(_("giá trị cũ"), null=True, blank=True)
+    new_value = models.JSONField(_("giá trị mới"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    after_approval = models.BooleanField(_("thay đổi sau khi Hội đồng thông qua"), default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        indexes = [models.Index(fields=["assessment", "criterion"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"

@@ -14,21 +14,22 @@ from django.http import Http404
 
 from units.models import Group
 
-from . import engine, lineage
-from .enums import Phase, Stage
+from . import engine, lineage, rules, workflow
+from .enums import Stage
 from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
 
-PHASES_OPEN = [p for p in Phase.values if p != Phase.PUBLISHED]
+PHASES_OPEN = workflow.phases_where(lambda r: not r.frozen)
+PHASES_PUBLIC = workflow.phases_where(lambda r: r.results_public)
 
 
 def period_current() -> Period | None:
-    """The year in progress: the latest unpublished period, else the latest one."""
+    """The year in progress: the latest year not frozen, else the latest one."""
     period = Period.objects.filter(phase__in=PHASES_OPEN).order_by("-year").first()
     return period or Period.objects.order_by("-year").first()
 
 
 def period_published_list():
-    return Period.objects.filter(phase=Phase.PUBLISHED).order_by("-year")
+    return Period.objects.filter(phase__in=PHASES_PUBLIC).order_by("-year")
 
 
 def period_get(*, actor, year: int, perm: str = "scoring.view_results") -> Period:
@@ -167,10 +168,10 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         .select_related("unit", "group")
         .defer("details")
     )
-    # The groups of the year before as they were (their means), when it is published.
+    # The groups of the year before as they were (their means), when its results are public.
     previous_by_group: dict[int, list[Decimal | None]] = defaultdict(list)
     for group_id, index in Result.objects.filter(
-        period__year=period.year - 1, period__phase=Phase.PUBLISHED, stage=Stage.FINAL
+        period__year=period.year - 1, period__phase__in=PHASES_PUBLIC, stage=Stage.FINAL
     ).values_list("group_id", "index"):
         previous_by_group[group_id].append(index)
     compared = lineage.comparisons(period=period, unit_ids=[r.unit_id for r in current])
@@ -619,25 +620,6 @@ def evidence_enabled() -> bool:
     return True
 
 
-def self_deadline_passed(*, period: Period) -> bool:
-    from django.utils import timezone
-
-    deadline = period.self_assessment_deadline
-    return deadline is not None and timezone.now() > deadline
-
-
-def stages_visible(*, actor, assessment) -> list[str]:
-    """The stages of a dossier the actor may see.
-
-    The unit's own people see the appraisal stages only once the phase table opens them
-    (round 1 after its close, the final stage once published: appraisal's rules); the
-    province's staff and appraisers see every stage.
-    """
-    if not actor.has_perm("scoring.view_own_assessment", assessment):
-        return list(Stage.values)
-    visible = [Stage.SELF]
-    if actor.has_perm("appraisal.view_round1_results", assessment):
-        visible.append(Stage.ROUND1)
-    if actor.has_perm("appraisal.view_final_results", assessment):
-        visible.append(Stage.FINAL)
-    return visible
+def self_deadline_passed(*, assessment: Assessment) -> bool:
+    """Past the unit's self-assessment deadline (scoring.rules decides the deadline)."""
+    return rules.self_deadline_passed(assessment)

@@ -13,13 +13,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.rules import heads_unit
-
-from . import engine
+from . import engine, rules
 from .computation import score_sums
-from .enums import AssessmentStatus, Phase, ResultSource, Stage
+from .enums import AssessmentStatus, AuditAction, ResultSource, Stage
 from .models import (
     Assessment,
+    AuditEntry,
     CriterionMax,
     Exemption,
     LeafScore,
@@ -32,6 +31,46 @@ from .selectors import assessment_completeness, criteria_leaves
 
 class PublishedYearError(Exception):
     """A published year's results are frozen."""
+
+
+# --- the audit trail -----------------------------------------------------------------------
+
+# Whether a year's results were already approved by the council, so that a later change is
+# marked in the audit trail. The appraisal app keeps the approvals and registers its answer
+# when it starts (AppraisalConfig.ready); scoring cannot import it.
+approval_checks: list = []
+
+
+def audit_record(
+    *,
+    period: Period,
+    actor,
+    action: str,
+    assessment: Assessment | None = None,
+    criterion=None,
+    stage: str = "",
+    old=None,
+    new=None,
+    reason: str = "",
+) -> AuditEntry:
+    """One row of the audit trail (who, when, old → new, why); marked when the council had
+    already approved the year. `actor` None: a management command run by an operator."""
+    after_approval = action not in (AuditAction.APPROVAL, AuditAction.DECISION) and any(
+        check(period.pk) for check in approval_checks
+    )
+    return AuditEntry.objects.create(
+        period_id=period.pk,
+        assessment=assessment,
+        criterion_id=criterion if isinstance(criterion, int) else getattr(criterion, "pk", None),
+        stage=stage,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        action=action,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+        after_approval=after_approval,
+    )
 
 
 def period_thresholds(period: Period) -> engine.BandThresholds:
@@ -234,7 +273,7 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
     A published year's final results are immutable unless `force` (used by a reopening).
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.phase == Phase.PUBLISHED and stage == Stage.FINAL and not force:
+    if period.is_frozen and not force:
         raise PublishedYearError(
             _("Kết quả năm %(year)s đã công bố, không thể tính lại.") % {"year": period.year}
         )
@@ -361,6 +400,59 @@ def _require(actor, perm: str, obj) -> None:
         raise PermissionDenied
 
 
+def self_edit_refusal(assessment: Assessment) -> str:
+    """Why the unit's people may not change the draft now (phase, status, deadline, close)."""
+    period = assessment.period
+    if not period.is_frozen and rules.phase_rules(period).agency_scores != Stage.SELF:
+        return _("Giai đoạn “%(phase)s” không cho phép đơn vị tự chấm điểm.") % {
+            "phase": period.get_phase_display()
+        }
+    if period.is_frozen:
+        return _("Kết quả năm %(year)s đã công bố; hồ sơ chỉ được xem.") % {"year": period.year}
+    if assessment.status != AssessmentStatus.DRAFT:
+        return _("Hồ sơ không còn ở trạng thái được chỉnh sửa.")
+    if period.self_assessment_closed:
+        return _("Bộ phận thư ký đã khóa việc tự đánh giá; hồ sơ chỉ được xem.")
+    deadline = rules.self_assessment_deadline(assessment)
+    return _("Đã quá hạn tự đánh giá (%(deadline)s); hồ sơ chỉ được xem.") % {
+        "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y") if deadline else "—"
+    }
+
+
+class DraftClosedError(PermissionDenied):
+    """The unit's own people may not change the draft now; the message says why (phase,
+    submitted, deadline, closed by the secretariat). Pages and the API show it; for anyone
+    else a refusal is a plain PermissionDenied (a 404)."""
+
+
+def require_self_edit(actor, assessment: Assessment) -> None:
+    """The actor may change the unit's draft now; else PermissionDenied when the dossier is
+    not theirs (a 404), DraftClosedError with the reason when it is (phase, deadline…)."""
+    if actor.has_perm("scoring.edit_self_assessment", assessment):
+        return
+    if not actor.has_perm("scoring.view_own_assessment", assessment):
+        raise PermissionDenied
+    raise DraftClosedError(self_edit_refusal(assessment))
+
+
+def score_json(score: LeafScore | None) -> dict | None:
+    """A leaf score as the audit trail keeps it (and the API's 409 shows it): the unit's
+    explanation at the self stage, the appraisal's comment and flags at a round."""
+    if score is None:
+        return None
+    data = {"value": None if score.value is None else f"{score.value:.2f}", "inputs": score.inputs}
+    if score.stage == Stage.SELF:
+        data["explanation"] = score.explanation
+    else:
+        data.update(
+            comment=score.comment,
+            supplement_requested=score.supplement_requested,
+            provisional=score.provisional,
+        )
+    data["version"] = score.version
+    return data
+
+
 def leaf_maximum(assessment: Assessment, criterion) -> Decimal:
     """The leaf's maximum for the unit's group; refuses a node that is not a scorable leaf."""
     maximum = (
@@ -428,7 +520,7 @@ def self_score_set(
     made elsewhere: StaleVersionError.
     """
     assessment = _assessment_lock(assessment)
-    _require(actor, "scoring.edit_self_assessment", assessment)
+    require_self_edit(actor, assessment)
     maximum = leaf_maximum(assessment, criterion)
     cleaned = leaf_inputs_clean(criterion.method, inputs or {})
     explanation = (explanation or "").strip()
@@ -455,8 +547,9 @@ def self_score_set(
         stored_version = current.version if current is not None else 0
         if expected_version != stored_version:
             raise StaleVersionError(current)
+    old = score_json(current)
     if current is None:
-        return LeafScore.objects.create(
+        current = LeafScore.objects.create(
             assessment=assessment,
             criterion_id=criterion.pk,
             stage=Stage.SELF,
@@ -465,13 +558,24 @@ def self_score_set(
             explanation=explanation,
             updated_by=actor,
         )
-    current.value = value
-    current.inputs = cleaned
-    current.explanation = explanation
-    current.version += 1
-    current.updated_by = actor
-    current.save(
-        update_fields=["value", "inputs", "explanation", "version", "updated_by", "updated_at"]
+    else:
+        current.value = value
+        current.inputs = cleaned
+        current.explanation = explanation
+        current.version += 1
+        current.updated_by = actor
+        current.save(
+            update_fields=["value", "inputs", "explanation", "version", "updated_by", "updated_at"]
+        )
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.SCORE,
+        assessment=assessment,
+        criterion=criterion,
+        stage=Stage.SELF,
+        old=old,
+        new=score_json(current),
     )
     return current
 
@@ -480,41 +584,109 @@ def self_score_set(
 def self_exemption_claim(*, actor, assessment: Assessment, criterion, reason: str) -> Exemption:
     """Claim that a leaf does not apply to the unit (giảm trừ), with the required reason."""
     assessment = _assessment_lock(assessment)
-    _require(actor, "scoring.edit_self_assessment", assessment)
+    require_self_edit(actor, assessment)
     leaf_maximum(assessment, criterion)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Vui lòng nêu lý do đề nghị giảm trừ"), code="reason_required")
+    exemption, _changed = exemption_set_audited(
+        actor=actor, assessment=assessment, criterion=criterion, stage=Stage.SELF, reason=reason
+    )
+    return exemption
+
+
+def exemption_set_audited(
+    *, actor, assessment: Assessment, criterion, stage: str, reason: str, provisional=False
+) -> tuple[Exemption, bool]:
+    """Create or update the node's exemption at the stage with its audit row; the caller has
+    checked who may. `provisional`: it waits for a cross-check (it stays so until decided).
+    Returns the exemption and whether anything changed."""
     exemption = Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF
+        assessment=assessment, criterion_id=criterion.pk, stage=stage
     ).first()
+    old = None if exemption is None else {"reason": exemption.reason}
     if exemption is None:
-        return Exemption.objects.create(
+        exemption = Exemption.objects.create(
             assessment=assessment,
             criterion_id=criterion.pk,
-            stage=Stage.SELF,
+            stage=stage,
             reason=reason,
+            provisional=provisional,
             created_by=actor,
         )
-    if exemption.reason != reason:
+    elif exemption.reason != reason or (provisional and not exemption.provisional):
         exemption.reason = reason
-        exemption.save(update_fields=["reason"])
-    return exemption
+        exemption.provisional = exemption.provisional or provisional
+        exemption.save(update_fields=["reason", "provisional"])
+    else:
+        return exemption, False
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.EXEMPTION,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        old=old,
+        new={"reason": reason},
+        reason=reason,
+    )
+    return exemption, True
 
 
 @transaction.atomic
 def self_exemption_withdraw(*, actor, assessment: Assessment, criterion) -> None:
     """Withdraw the claim; the leaf's score (kept meanwhile) counts again. No-op if none."""
     assessment = _assessment_lock(assessment)
-    _require(actor, "scoring.edit_self_assessment", assessment)
-    Exemption.objects.filter(
-        assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF
-    ).delete()
+    require_self_edit(actor, assessment)
+    exemption_withdraw_audited(
+        actor=actor, assessment=assessment, criterion=criterion, stage=Stage.SELF
+    )
 
 
-def _deadline_passed(period: Period) -> bool:
-    deadline = period.self_assessment_deadline
-    return deadline is not None and timezone.now() > deadline
+def exemption_withdraw_audited(
+    *, actor, assessment: Assessment, criterion, stage: str, reason: str = ""
+) -> Exemption | None:
+    """Delete the node's exemption at the stage (if any) with its audit row; the caller has
+    checked who may. Returns the deleted exemption."""
+    exemption = Exemption.objects.filter(
+        assessment=assessment, criterion_id=criterion.pk, stage=stage
+    ).first()
+    if exemption is None:
+        return None
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=AuditAction.EXEMPTION_WITHDRAW,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        old={"reason": exemption.reason},
+        reason=reason,
+    )
+    exemption.delete()
+    return exemption
+
+
+def _submission_save(*, actor, assessment: Assessment, action: str, old: dict) -> None:
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=action,
+        assessment=assessment,
+        stage=Stage.SELF,
+        old=old,
+        new=_submission_json(assessment),
+    )
+
+
+def _submission_json(assessment: Assessment) -> dict:
+    return {
+        "status": assessment.status,
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
+        "is_late": assessment.is_late,
+    }
 
 
 @transaction.atomic
@@ -525,8 +697,12 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
     the secretariat closed submissions. Submitting twice changes nothing.
     """
     assessment = _assessment_lock(assessment)
-    if assessment.status == AssessmentStatus.SUBMITTED and heads_unit(actor, assessment.unit):
-        return assessment
+    if (
+        assessment.status == AssessmentStatus.SUBMITTED
+        and rules.heads_assessment_unit(actor, assessment)
+        and rules.agency_scores_self(actor, assessment)
+    ):
+        return assessment  # a repeated submission while submissions are open
     _require(actor, "scoring.submit_assessment", assessment)
     if assessment.period.self_assessment_closed:
         raise ValidationError(_("Bộ phận thư ký đã khóa việc nộp hồ sơ"), code="closed")
@@ -540,12 +716,13 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
             unscored=[leaf.code for leaf in completeness.unscored],
             unexplained=[leaf.code for leaf in completeness.unexplained],
         )
+    old = _submission_json(assessment)
     now = timezone.now()
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = now
     assessment.submitted_by = actor
-    assessment.is_late = _deadline_passed(assessment.period)
-    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
+    assessment.is_late = rules.self_deadline_passed(assessment, now)
+    _submission_save(actor=actor, assessment=assessment, action=AuditAction.SUBMIT, old=old)
     return assessment
 
 
@@ -553,14 +730,18 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
 def assessment_withdraw(*, actor, assessment: Assessment) -> Assessment:
     """The head takes a submitted dossier back to draft, only before the deadline."""
     assessment = _assessment_lock(assessment)
-    if assessment.status == AssessmentStatus.DRAFT and heads_unit(actor, assessment.unit):
-        return assessment
+    if (
+        assessment.status == AssessmentStatus.DRAFT
+        and rules.heads_assessment_unit(actor, assessment)
+        and rules.agency_scores_self(actor, assessment)
+    ):
+        return assessment  # already a draft
     _require(actor, "scoring.withdraw_assessment", assessment)
-    if _deadline_passed(assessment.period):
+    if rules.self_deadline_passed(assessment):
         raise ValidationError(
             _("Đã quá hạn nộp hồ sơ (%(deadline)s), không thể rút hồ sơ về để sửa.")
             % {
-                "deadline": timezone.localtime(assessment.period.self_assessment_deadline).strftime(
+                "deadline": timezone.localtime(rules.self_assessment_deadline(assessment)).strftime(
                     "%H:%M %d/%m/%Y"
                 )
             },
@@ -568,9 +749,10 @@ def assessment_withdraw(*, actor, assessment: Assessment) -> Assessment:
         )
     if assessment.period.self_assessment_closed:
         raise ValidationError(_("Bộ phận thư ký đã khóa việc nộp hồ sơ"), code="closed")
+    old = _submission_json(assessment)
     assessment.status = AssessmentStatus.DRAFT
     assessment.submitted_at = None
     assessment.submitted_by = None
     assessment.is_late = False
-    assessment.save(update_fields=["status", "submitted_at", "submitted_by", "is_late"])
+    _submission_save(actor=actor, assessment=assessment, action=AuditAction.WITHDRAW, old=old)
     return assessment

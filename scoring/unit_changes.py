@@ -22,7 +22,7 @@ The set-up of a year (`year_setup_plan` to review, `year_setup_apply` to confirm
 year's dossiers: the units of the year before (their dossiers, else their published results,
 else the active units) minus those that end in a change, plus the successors, each in its
 group of the year; the criteria are copied separately (criteria_io), untouched here.
-Both writes are audited (appraisal's AuditEntry, action "units").
+Both writes are audited (scoring's AuditEntry, action "units").
 """
 
 from __future__ import annotations
@@ -41,10 +41,11 @@ from units.enums import LineageBasis
 from units.models import Group, Unit, UnitChange
 
 from . import engine, lineage
-from .enums import Stage
+from .enums import AuditAction, Stage
 from .models import Assessment, LeafScore, Period, PeriodGroup, Result
 from .results_io import ResultsImportError, table_read
 from .rules import period_before_round1
+from .services import audit_record
 
 HEADER = ("successor_code", "successor_name", "group_code", "predecessor_codes", "basis")
 CODE_MAX = Unit._meta.get_field("code").max_length
@@ -313,9 +314,6 @@ def unit_changes_import(
     *, actor, year: int, rows: Iterable[Mapping], source: str = ""
 ) -> UnitChangesSummary:
     """Replace the year's lineage with the rows (all or nothing), creating new successors."""
-    from appraisal.enums import AuditAction  # the audit trail is the appraisal's
-    from appraisal.services import audit_record
-
     period = Period.objects.select_for_update().filter(year=year).first()
     check = unit_changes_check(year=year, rows=rows)
     if check.errors or period is None:
@@ -579,9 +577,6 @@ def year_setup_plan(*, period: Period) -> YearSetupPlan:
 @transaction.atomic
 def year_setup_apply(*, actor, period: Period) -> YearSetupPlan:
     """Make the year's dossiers and groups as `year_setup_plan` shows them; audited."""
-    from appraisal.enums import AuditAction  # the audit trail is the appraisal's
-    from appraisal.services import audit_record
-
     period = Period.objects.select_for_update().get(pk=period.pk)
     plan = year_setup_plan(period=period)
     if plan.errors:

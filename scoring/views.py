@@ -5,25 +5,27 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from units.enums import RoleKind
-from units.rules import roles_of
+from units.rules import roles_of, unit_ids_of
 
 from . import engine, selectors, services
 from .models import Assessment, Criterion
 
 
 @login_required
+@require_safe
 def home(request):
     """Each role's home: the current period, its phase and deadlines, and the user's tasks."""
     period = selectors.period_current()
     roles = roles_of(request.user)
-    unit_ids = [r.unit_id for r in roles if r.kind in (RoleKind.AGENCY_STAFF, RoleKind.AGENCY_HEAD)]
     assessments = []
-    if period is not None and unit_ids:
+    if period is not None:
+        unit_ids = unit_ids_of(request.user, year=period.year)
         assessments = list(
-            Assessment.objects.filter(period=period, unit_id__in=unit_ids).select_related("unit")
+            Assessment.objects.filter(period=period, unit_id__in=unit_ids).select_related(
+                "period", "unit"
+            )
         )
     return render(
         request,
@@ -45,6 +47,7 @@ def _next_actions(user, period) -> list:
     return next_actions(actor=user, period=period)
 
 
+@require_safe
 def ranking_index(request):
     latest = selectors.period_published_list().first()
     if latest is None:
@@ -54,6 +57,7 @@ def ranking_index(request):
     return redirect("ranking_year", year=latest.year)
 
 
+@require_safe
 def ranking_year(request, year: int):
     """The public ranking of a published year: tables per group, band counts, overall mean."""
     period = selectors.period_get(actor=request.user, year=year)
@@ -105,6 +109,7 @@ def _page_context(request, assessment) -> dict:
 
 
 @login_required
+@require_safe
 def workspace(request, assessment_id: int):
     """The dossier's home: progress per field and the running total."""
     assessment = selectors.own_assessment_get(actor=request.user, assessment_id=assessment_id)
@@ -117,6 +122,7 @@ def workspace(request, assessment_id: int):
 
 
 @login_required
+@require_safe
 def field_form(request, assessment_id: int, field_code: str):
     """The scoring form of one field: one small autosaving form per leaf."""
     assessment = selectors.own_assessment_get(actor=request.user, assessment_id=assessment_id)
@@ -182,10 +188,10 @@ def leaf_save(request, assessment_id: int, criterion_id: int):
         # Keep the version the browser had: its next save is refused too, until a reload.
         error = str(exc)
         stale_version = request.POST.get("version", "")
-    except (engine.ScoringInputError, ValidationError) as exc:
+    except (engine.ScoringInputError, ValidationError, services.DraftClosedError) as exc:
         error = _error_text(exc)
     except PermissionDenied:
-        error = gettext("Hồ sơ không còn ở trạng thái được chỉnh sửa.")
+        raise Http404 from None
 
     if not request.headers.get("HX-Request"):
         if error:
@@ -241,7 +247,7 @@ def assessment_submit(request, assessment_id: int):
             **_page_context(request, assessment),
             "completeness": completeness,
             "error": error,
-            "deadline_passed": selectors.self_deadline_passed(period=assessment.period),
+            "deadline_passed": selectors.self_deadline_passed(assessment=assessment),
         },
         status=400 if error else 200,
     )

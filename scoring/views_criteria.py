@@ -20,8 +20,10 @@ from .upload_session import upload_forget, upload_get, upload_keep
 KIND = "criteria"
 
 
-def _require_manager(request) -> None:
-    if not request.user.has_perm("scoring.manage_period"):
+def _require_manager(request, year: int | None = None) -> None:
+    """The secretariat (of `year`, when the page is about one year); else a 404."""
+    target = None if year is None else criteria_io.criteria_year(year)
+    if not request.user.has_perm("scoring.manage_period", target):
         raise Http404
 
 
@@ -62,6 +64,7 @@ def criteria_upload(request):
     if upload is None:
         messages.error(request, _("Hãy chọn tệp Excel (.xlsx) bộ tiêu chí."))
         return redirect("criteria_index")
+    _require_manager(request, year)
     rows, errors = criteria_io.criteria_parse(upload)
     key = upload_keep(request, KIND, year=year, rows=rows, errors=errors, filename=upload.name)
     return redirect("criteria_preview", key=key)
@@ -72,6 +75,7 @@ def criteria_upload(request):
 def criteria_preview(request, key: str):
     _require_manager(request)
     data = upload_get(request, KIND, key)
+    _require_manager(request, data["year"])
     preview = criteria_io.criteria_preview(period_year=data["year"], rows=data["rows"])
     errors = data["errors"] + preview["errors"]
     return render(
@@ -91,6 +95,7 @@ def criteria_preview(request, key: str):
 def criteria_confirm(request, key: str):
     _require_manager(request)
     data = upload_get(request, KIND, key)
+    _require_manager(request, data["year"])
     if data["errors"]:
         messages.error(request, _("Tệp còn lỗi, chưa lưu gì. Hãy sửa tệp và tải lên lại."))
         return redirect("criteria_preview", key=key)
@@ -112,10 +117,10 @@ def criteria_confirm(request, key: str):
 @login_required
 @require_GET
 def criteria_export(request, year: int):
-    _require_manager(request)
     period = Period.objects.filter(year=year).first()
     if period is None:
         raise Http404
+    _require_manager(request, year)
     response = HttpResponse(
         criteria_io.criteria_export(period=period),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -132,8 +137,9 @@ def criteria_copy(request):
     if from_year is None or to_year is None:
         messages.error(request, _("Hãy nhập năm nguồn và năm đích."))
         return redirect("criteria_index")
+    _require_manager(request, to_year)
     try:
-        criteria_io.criteria_copy(from_year=from_year, to_year=to_year)
+        criteria_io.criteria_copy(from_year=from_year, to_year=to_year, actor=request.user)
     except criteria_io.CriteriaError as error:
         for message in error.errors:
             messages.error(request, message)

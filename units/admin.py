@@ -14,6 +14,7 @@ class RoleInline(admin.TabularInline):
     model = Role
     extra = 0
     autocomplete_fields = ["unit"]
+    fields = ["kind", "unit", "year", "expertise"]
 
 
 @admin.register(User)
@@ -58,8 +59,13 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "unit", "year"]
+    list_display = ["user", "kind", "unit", "year_display"]
     list_filter = ["kind", "year"]
+
+    @admin.display(description=gettext_lazy("năm"), ordering="year")
+    def year_display(self, role):
+        """A role with no year counts for every year: said so, not left blank."""
+        return role.year if role.year is not None else _("mọi năm")
 
 
 @admin.register(UnitChange)

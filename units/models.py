@@ -124,7 +124,8 @@ class Role(models.Model):
     """One role held by a user.
 
     agency staff / head: `unit` is their unit. appraiser: `year`, `unit` is the home unit,
-    `expertise` lists field codes. secretariat, council, leadership: optional `year`.
+    `expertise` lists field codes. secretariat, council, leadership: `year`. A role counts
+    only for its year; with no year, for every year (units.rules).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
@@ -132,7 +133,15 @@ class Role(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("năm"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Năm đánh giá mà vai trò có hiệu lực (Bộ phận thư ký, Hội đồng, lãnh đạo, Tổ giúp "
+            "việc phục vụ từng năm). Để trống: vai trò có hiệu lực cho mọi năm."
+        ),
+    )
     expertise = models.JSONField(_("lĩnh vực chuyên môn"), default=list, blank=True)
 
     class Meta:

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from appraisal.models import AuditEntry, CrossCheck
+from appraisal.models import CrossCheck
 from scoring.enums import Phase, Stage
-from scoring.models import LeafScore, Period
+from scoring.models import AuditEntry, LeafScore, Period
 from tests.api.conftest import client_for
 from tests.factories import RoleKind, make_assignment, make_unit, make_user, set_score
 

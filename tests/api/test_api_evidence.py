@@ -63,7 +63,9 @@ def _may_read(role: str, which: str) -> bool:
         return which == "own"
     if role == "other_staff":
         return which == "other"
-    return True  # appraisers and province staff see every dossier (scoring.view_assessment)
+    # Province staff see every dossier; appraisers not these: unsubmitted drafts in
+    # self-assessment (issue 11: they read a dossier once submitted or once round 1 started).
+    return not role.startswith("appraiser")
 
 
 def _assessment(world, which: str):

@@ -57,6 +57,10 @@ def _expected_status(role: str, endpoint: str) -> int | tuple[int, ...]:
         return 200 if role == "appraiser" else 404
     if endpoint == "phase":
         return 200 if role in PROVINCE else 404
+    if role == "appraiser" and endpoint.startswith(("assessment_", "scores_", "evidence_")):
+        # Both dossiers are unsubmitted drafts in self-assessment: appraisers do not read
+        # them (issue 11; they do once submitted, or once round 1 has started).
+        return 404
     if endpoint.endswith("_other"):
         return 404 if role in AGENCY else 200
     return 200
@@ -106,7 +110,8 @@ def _codes(response, key: str) -> list:
 @pytest.mark.parametrize("role", ROLES[:-1])
 def test_assessment_list_visible_by_role(world, role):
     response = client_for(world.users[role]).get("/api/v1/assessments/?year=2024")
-    expected = ["SNV"] if role in AGENCY else ["SNV", "HUYEN-A"]
+    # Unsubmitted drafts in self-assessment are not the appraisers' to read (issue 11).
+    expected = ["SNV"] if role in AGENCY else [] if role == "appraiser" else ["SNV", "HUYEN-A"]
     assert sorted(_codes(response, "unit_code")) == sorted(expected)
 
 

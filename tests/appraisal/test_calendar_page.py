@@ -11,10 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisal import schedule
-from appraisal.enums import AuditAction
-from appraisal.models import AuditEntry
-from scoring.enums import DayKind, Phase
-from scoring.models import CalendarDay, Period
+from scoring.enums import AuditAction, DayKind, Phase
+from scoring.models import AuditEntry, CalendarDay, Period
 from tests.factories import RoleKind, make_group, make_period, make_unit, make_user
 
 # The 2019 cycle of the seed report, as typed (15/12/2019 was a Sunday).

@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 
 from appraisal import services
-from appraisal.enums import AuditAction, CrossCheckDecision
-from appraisal.models import AuditEntry, CrossCheck
-from scoring.enums import Stage
-from scoring.models import LeafScore
+from appraisal.enums import CrossCheckDecision
+from appraisal.models import CrossCheck
+from scoring.enums import AuditAction, Stage
+from scoring.models import AuditEntry, LeafScore
 from tests.appraisal.conftest import build_cycle
 
 

@@ -1,11 +1,11 @@
-"""Role × action matrix of appraisal.rules, phase by phase (from appraisal.workflow)."""
+"""Role × action matrix of appraisal.rules, phase by phase (from scoring.workflow)."""
 
 from __future__ import annotations
 
 import pytest
 
-from appraisal import workflow
 from appraisal.models import CrossCheck
+from scoring import workflow
 from scoring.enums import Phase, Stage
 
 

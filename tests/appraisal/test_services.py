@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from appraisal import services
-from appraisal.enums import AuditAction, CrossCheckDecision
-from appraisal.models import Assignment, AuditEntry, CouncilApproval, CrossCheck, Supplement
+from appraisal.enums import CrossCheckDecision
+from appraisal.models import Assignment, CouncilApproval, CrossCheck, Supplement
 from evidence.models import EvidenceLink
-from scoring.enums import Phase, Stage
-from scoring.models import Exemption, LeafScore, Result
+from scoring.enums import AuditAction, Phase, Stage
+from scoring.models import AuditEntry, Exemption, LeafScore, Result
 from tests.factories import RoleKind, make_unit, make_user, set_score
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -30,7 +30,8 @@ def _who(d, role):
         ("head", [True, True, True]),
         ("other_staff", [False, False, False]),
         ("secretariat", [True, False, False]),
-        ("appraiser", [True, False, False]),
+        # An unsubmitted draft in self-assessment is not the appraisers' to read (issue 11).
+        ("appraiser", [False, False, False]),
         ("nobody", [False, False, False]),
     ],
 )

@@ -26,11 +26,10 @@ from openpyxl import load_workbook
 
 from appraisal import selectors as appraisal_selectors
 from appraisal import services as appraisal_services
-from appraisal.enums import AuditAction
 from appraisal.models import Assignment
 from parindex.tabular_safe import FORMULA_PREFIXES
 from reports.models import ImprovementItem, ImprovementPlan, ReportFile
-from scoring.enums import Phase, Stage
+from scoring.enums import AuditAction, Phase, Stage
 from scoring.models import Criterion, LeafScore, Period
 from scoring.results_io import RESULTS_CSV_NUMBERS
 from tests.factories import RoleKind, make_user

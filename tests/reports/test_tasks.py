@@ -1,6 +1,7 @@
 """The index job and the report-file job: run twice, interrupted and re-run, refused years."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -94,14 +95,15 @@ def test_index_run_hash_changes_with_scores(published_year):
 def test_index_run_published_year_fails_with_message(
     published_year, django_capture_on_commit_callbacks
 ):
+    # A published (frozen) year is refused when the run is asked for, not only when it runs
+    # (issue 11: nothing of a frozen year changes): no run is recorded, nothing queued.
     period = published_year["period"]
     stored = results_hash(period=period, stage=Stage.FINAL)
-    with django_capture_on_commit_callbacks(execute=True):
-        run = index_run_request(actor=None, period=period, stage=Stage.FINAL)
-    run.refresh_from_db()
-    assert run.status == JobStatus.FAILED
-    assert run.error == "Kết quả năm 2024 đã công bố, không thể tính lại."
-    assert run.result_hash == ""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(ValidationError) as refused:
+            index_run_request(actor=None, period=period, stage=Stage.FINAL)
+    assert refused.value.messages == ["Kết quả năm 2024 đã công bố, không thể tính lại."]
+    assert callbacks == [] and not IndexRun.objects.exists()
     assert results_hash(period=period, stage=Stage.FINAL) == stored
 
 

@@ -359,9 +359,9 @@ def test_assessment_submit_staff_refused(world):
 
 
 def test_assessment_submit_late_is_recorded(world):
+    score_everything(world)  # drafts change only before the deadline (issue 11)
     world.period.self_assessment_deadline = timezone.now() - timedelta(hours=2)
     world.period.save()
-    score_everything(world)
     before = timezone.now()
     submitted = submit(world)
     assert submitted.is_late is True
@@ -371,10 +371,10 @@ def test_assessment_submit_late_is_recorded(world):
 
 
 def test_assessment_submit_closed_by_secretariat_refused(world):
+    score_everything(world)  # drafts change only before the deadline (issue 11)
     world.period.self_assessment_deadline = timezone.now() - timedelta(hours=2)
     world.period.self_assessment_closed = True
     world.period.save()
-    score_everything(world)
     with pytest.raises(ValidationError) as caught:
         submit(world)
     assert caught.value.messages == ["Bộ phận thư ký đã khóa việc nộp hồ sơ"]

@@ -9,11 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from appraisal.enums import AuditAction
-from appraisal.models import AuditEntry
 from scoring import lineage, unit_changes
-from scoring.enums import Phase, Stage
-from scoring.models import Assessment, PeriodGroup
+from scoring.enums import AuditAction, Phase, Stage
+from scoring.models import Assessment, AuditEntry, PeriodGroup
 from scoring.services import assessment_scores_compute
 from tests.factories import (
     RoleKind,

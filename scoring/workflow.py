@@ -1,9 +1,25 @@
 """The yearly cycle as data: what each role may do in each phase, and the allowed moves.
 
-Every rule, view and service of the appraisal asks this table; nothing else decides which
-stage is open or what an agency may see. Conditions of a move are names resolved by
-appraisal.services (they read the database); `copies` says which stage is prefilled from
-which on entering a phase; `computes` which stage's results are recomputed.
+The one table of phases. Each field of PhaseRules drives one family of predicates in the
+rules modules (scoring.rules, appraisal.rules, evidence.rules, reports.rules), and nothing
+else decides which stage is open or what an agency sees:
+
+| field | drives |
+| --- | --- |
+| agency_scores | the agency's self-scoring and submission (scoring.edit_self_assessment…) |
+| appraiser_scores | which round assigned appraisers score and cross-checks are decided |
+| appraisal_started | appraisers see every dossier of the year, submitted or not |
+| agency_evidence | who adds evidence: the whole dossier, or the flagged leaves only |
+| agency_sees | the stages (figures and comments) an agency sees of its own dossier |
+| supplement_requests_sent | the round-1 supplement requests (and their letter) have reached the agencies |
+| council_approves | council members approve |
+| frozen | nothing of the year may change: every write is refused |
+| results_public | results, ranks and everything derived from them are public |
+| window | the Period dates bounding the agency's writes in the phase |
+
+Conditions of a move are names resolved by appraisal.services (they read the database);
+`copies` says which stage is prefilled from which on entering a phase; `computes` which
+stage's results are recomputed; entering a frozen phase computes and seals them at once.
 """
 
 from __future__ import annotations
@@ -23,8 +39,10 @@ EVIDENCE_FLAGGED = "flagged"
 class PhaseRules:
     agency_scores: str | None = None  # the stage the agency scores
     appraiser_scores: str | None = None  # the stage assigned appraisers score
+    appraisal_started: bool = False  # appraisers see every dossier, submitted or not
     agency_evidence: str | None = None  # EVIDENCE_ALL / EVIDENCE_FLAGGED / None
     agency_sees: frozenset = frozenset({Stage.SELF})  # stages an agency sees of its dossier
+    supplement_requests_sent: bool = False  # the agencies have their supplement requests
     council_approves: bool = False
     frozen: bool = False  # nothing of the year may change
     results_public: bool = False
@@ -34,20 +52,32 @@ class PhaseRules:
 PHASES: dict[str, PhaseRules] = {
     Phase.SETUP: PhaseRules(),
     Phase.SELF_ASSESSMENT: PhaseRules(agency_scores=Stage.SELF, agency_evidence=EVIDENCE_ALL),
-    Phase.ROUND1: PhaseRules(appraiser_scores=Stage.ROUND1),
-    Phase.ROUND1_CLOSED: PhaseRules(agency_sees=frozenset({Stage.SELF, Stage.ROUND1})),
+    Phase.ROUND1: PhaseRules(appraiser_scores=Stage.ROUND1, appraisal_started=True),
+    Phase.ROUND1_CLOSED: PhaseRules(
+        appraisal_started=True, agency_sees=frozenset({Stage.SELF, Stage.ROUND1})
+    ),
     Phase.SUPPLEMENT: PhaseRules(
+        appraisal_started=True,
+        supplement_requests_sent=True,
         agency_evidence=EVIDENCE_FLAGGED,
         agency_sees=frozenset({Stage.SELF, Stage.ROUND1}),
         window=("supplement_start", "supplement_end"),
     ),
     Phase.ROUND2: PhaseRules(
-        appraiser_scores=Stage.FINAL, agency_sees=frozenset({Stage.SELF, Stage.ROUND1})
+        appraiser_scores=Stage.FINAL,
+        appraisal_started=True,
+        supplement_requests_sent=True,
+        agency_sees=frozenset({Stage.SELF, Stage.ROUND1}),
     ),
     Phase.COUNCIL: PhaseRules(
-        council_approves=True, agency_sees=frozenset({Stage.SELF, Stage.ROUND1})
+        council_approves=True,
+        appraisal_started=True,
+        supplement_requests_sent=True,
+        agency_sees=frozenset({Stage.SELF, Stage.ROUND1}),
     ),
     Phase.PUBLISHED: PhaseRules(
+        appraisal_started=True,
+        supplement_requests_sent=True,
         agency_sees=frozenset({Stage.SELF, Stage.ROUND1, Stage.FINAL}),
         frozen=True,
         results_public=True,
@@ -96,13 +126,7 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
     Phase.PUBLISHED: (Transition(Phase.ROUND2, reason_required=True, reopens=True),),
 }
 
-# The stage whose open cross-checks block a move out of a phase.
-STAGE_OF_PHASE: dict[str, str] = {
-    Phase.ROUND1: Stage.ROUND1,
-    Phase.ROUND2: Stage.FINAL,
-}
-
-# The deadlines reminded 3 working days and 1 working day before: Period date field → (the phase it ends,
+# The deadlines reminded 3 and 1 working days before: Period date field → (the phase it ends,
 # who is reminded).
 DEADLINES: dict[str, tuple[str, str]] = {
     "self_assessment_deadline": (Phase.SELF_ASSESSMENT, "agency"),
@@ -118,8 +142,29 @@ REFUSALS = {
 }
 
 
+# The stage whose supplement requests (flags) the agency answers in a FLAGGED phase.
+FLAG_STAGE = Stage.ROUND1
+
+
 def rules_of(phase: str) -> PhaseRules:
     return PHASES[phase]
+
+
+def phases_where(test) -> list[str]:
+    """The phases whose rules pass `test` (for database filters), e.g.
+    phases_where(lambda r: r.results_public)."""
+    return [phase for phase, phase_rules in PHASES.items() if test(phase_rules)]
+
+
+def evidence_stage(phase: str) -> str | None:
+    """The stage evidence added in this phase answers: the stage the agency scores when it
+    may add to the whole dossier; round 1's requests when only flagged leaves take it."""
+    phase_rules = rules_of(phase)
+    if phase_rules.agency_evidence == EVIDENCE_ALL:
+        return phase_rules.agency_scores
+    if phase_rules.agency_evidence == EVIDENCE_FLAGGED:
+        return FLAG_STAGE
+    return None
 
 
 def transition(from_phase: str, to_phase: str) -> Transition | None:
@@ -132,11 +177,21 @@ def next_phases(phase: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Item:
-    """One leaf of one dossier at one stage: the object the scoring permissions are asked on."""
+    """One leaf of one dossier at one stage: the object the scoring permissions are asked on.
+
+    With criterion None: a whole stage of the dossier (what the unit may see of it)."""
 
     assessment: object  # scoring.Assessment (with period and unit loaded)
-    criterion: object  # scoring.Criterion (a leaf)
+    criterion: object  # scoring.Criterion (a leaf), or None
     stage: str
+
+
+@dataclass(frozen=True)
+class UnitYear:
+    """A unit in one year: the object of its scorecard and improvement plan."""
+
+    unit: object  # units.Unit
+    period: object  # scoring.Period
 
 
 def window_open(period, now) -> bool:

@@ -1,0 +1,291 @@
+"""Item 1 of issue 11: one access model.
+
+Roles count for their year only (no year: every year); every field of the phase table
+drives a predicate (flipping it flips a permission); lists agree with the object rules in
+every phase; and no module outside the phase table compares phases by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from appraisal.models import CrossCheck
+from scoring import workflow
+from scoring.enums import AssessmentStatus, Phase, Stage
+from scoring.models import Assessment, Period, Result
+from scoring.workflow import Item, UnitYear
+from tests.factories import (
+    RoleKind,
+    make_assessment,
+    make_assignment,
+    make_group,
+    make_period,
+    make_small_tree,
+    make_unit,
+    make_user,
+)
+from units.rules import is_appraiser, is_council, is_leadership, is_secretariat, year_of
+
+from . import world as w
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- roles by year --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def years(db):
+    group = make_group("so")
+    unit = make_unit(group, "A01")
+    old, new = make_period(2023, Phase.PUBLISHED, [group]), make_period(2025, Phase.ROUND1, [group])
+    return {
+        "unit": unit,
+        2023: old,
+        2025: new,
+        "assessment": make_assessment(new, unit),
+        "assessment_2023": make_assessment(old, unit),
+    }
+
+
+PREDICATES = {
+    RoleKind.SECRETARIAT: is_secretariat,
+    RoleKind.COUNCIL: is_council,
+    RoleKind.LEADERSHIP: is_leadership,
+    RoleKind.APPRAISER: is_appraiser,
+}
+
+
+@pytest.mark.parametrize("kind", list(PREDICATES))
+@pytest.mark.parametrize(
+    ("role_year", "counts_2023", "counts_2025"),
+    [
+        (2023, True, False),
+        (2025, False, True),
+        (None, True, True),  # a role with no year counts for every year
+    ],
+)
+def test_period_roles_count_for_their_year_only(years, kind, role_year, counts_2023, counts_2025):
+    unit = years["unit"] if kind == RoleKind.APPRAISER else None
+    user = make_user(kind, unit, year=role_year)
+    predicate = PREDICATES[kind]
+    for obj in (years[2025], years["assessment"], Item(years["assessment"], None, Stage.SELF)):
+        assert predicate(user, obj) is counts_2025, obj
+    assert predicate(user, years[2023]) is counts_2023
+    assert predicate(user, years["assessment_2023"]) is counts_2023
+    assert predicate(user, 2025) is counts_2025  # a year not created yet: its number
+    assert predicate(user) is True  # asked about no year (a menu): any year counts
+
+
+def test_year_of_every_kind_of_object(years):
+    assessment = years["assessment"]
+    check = CrossCheck(assessment=assessment, stage=Stage.ROUND1, requested_at=timezone.now())
+    assert year_of(years[2025]) == 2025
+    assert year_of(assessment) == 2025
+    assert year_of(Item(assessment, None, Stage.FINAL)) == 2025
+    assert year_of(check) == 2025
+    assert year_of(UnitYear(years["unit"], years[2023])) == 2023
+    assert year_of(2024) == 2024
+    assert year_of(years["unit"]) is None and year_of(None) is None
+
+
+def test_agency_roles_with_a_year_count_for_that_year(years):
+    staff_2023 = make_user(RoleKind.AGENCY_STAFF, years["unit"], year=2023)
+    assert staff_2023.has_perm("scoring.view_own_assessment", years["assessment_2023"])
+    assert not staff_2023.has_perm("scoring.view_own_assessment", years["assessment"])
+
+
+def test_admin_says_a_role_without_year_counts_for_every_year(db):
+    from units.admin import RoleAdmin
+    from units.models import Role
+
+    user = make_user(RoleKind.SECRETARIAT)
+    role = Role.objects.get(user=user)
+    assert str(RoleAdmin(Role, None).year_display(role)) == "mọi năm"
+    assert "mọi năm" in str(Role._meta.get_field("year").help_text)
+
+
+# --- every field of the phase table drives a predicate ------------------------------------
+
+
+@pytest.fixture
+def dossier(db):
+    group = make_group("so")
+    unit, home = make_unit(group, "A01"), make_unit(group, "C01")
+    now = timezone.now()
+    period = make_period(
+        2025,
+        Phase.SETUP,
+        [group],
+        supplement_start=now - timedelta(days=1),
+        supplement_end=now + timedelta(days=1),
+    )
+    nodes = make_small_tree(period, [group])
+    assessment = make_assessment(period, unit)
+    appraiser = make_user(RoleKind.APPRAISER, home, year=2025)
+    make_assignment(period, "1", unit, appraiser)
+    return {
+        "period": period,
+        "assessment": Assessment.objects.select_related("period", "unit").get(pk=assessment.pk),
+        "leaf": nodes["1.1"],
+        "staff": make_user(RoleKind.AGENCY_STAFF, unit),
+        "appraiser": appraiser,
+        "council": make_user(RoleKind.COUNCIL, year=2025),
+        "secretariat": make_user(RoleKind.SECRETARIAT, year=2025),
+        "anonymous": __import__("django.contrib.auth.models", fromlist=["x"]).AnonymousUser(),
+    }
+
+
+def _probes(d):
+    """Field → (the value it is flipped to, the permission question it must answer)."""
+    a, period = d["assessment"], d["period"]
+    return {
+        "agency_scores": (
+            Stage.SELF,
+            lambda: d["staff"].has_perm("scoring.edit_self_assessment", a),
+        ),
+        "appraiser_scores": (
+            Stage.ROUND1,
+            lambda: d["appraiser"].has_perm(
+                "appraisal.score_item", Item(a, d["leaf"], Stage.ROUND1)
+            ),
+        ),
+        "appraisal_started": (True, lambda: d["appraiser"].has_perm("scoring.view_assessment", a)),
+        "agency_evidence": (
+            workflow.EVIDENCE_FLAGGED,
+            lambda: d["staff"].has_perm("evidence.upload_file", a),
+        ),
+        "agency_sees": (
+            frozenset({Stage.SELF, Stage.ROUND1}),
+            lambda: d["staff"].has_perm("appraisal.view_round1_results", a),
+        ),
+        "council_approves": (True, lambda: d["council"].has_perm("appraisal.approve", period)),
+        "frozen": (True, lambda: d["secretariat"].has_perm("reports.run_index", period)),
+        "results_public": (True, lambda: d["anonymous"].has_perm("scoring.view_results", period)),
+        "window": (None, lambda: d["staff"].has_perm("appraisal.supplement_open", a)),
+    }
+
+
+def test_every_phase_table_field_has_a_probe(dossier):
+    assert set(_probes(dossier)) == {f.name for f in dataclasses.fields(workflow.PhaseRules)}
+
+
+@pytest.mark.parametrize("field_name", [f.name for f in dataclasses.fields(workflow.PhaseRules)])
+def test_every_phase_table_field_drives_a_predicate(dossier, monkeypatch, field_name):
+    """Flipping one field of the row of the year's phase flips the permission it drives."""
+    flipped, ask = _probes(dossier)[field_name]
+    base = workflow.PhaseRules()
+    if field_name == "window":
+        # In a flagged-evidence phase, a window in the past closes what no window leaves open.
+        base = workflow.PhaseRules(agency_evidence=workflow.EVIDENCE_FLAGGED)
+        Period.objects.filter(pk=dossier["period"].pk).update(
+            supplement_end=timezone.now() - timedelta(hours=1)
+        )
+        dossier["period"].refresh_from_db()
+        dossier["assessment"].period = dossier["period"]
+        flipped_rules = dataclasses.replace(base, window=("supplement_start", "supplement_end"))
+    else:
+        flipped_rules = dataclasses.replace(base, **{field_name: flipped})
+    monkeypatch.setitem(workflow.PHASES, Phase.SETUP, base)
+    before = ask()
+    monkeypatch.setitem(workflow.PHASES, Phase.SETUP, flipped_rules)
+    assert ask() is not before, field_name
+
+
+# --- lists agree with the object rules, in every phase ------------------------------------
+
+
+@pytest.mark.parametrize("phase", w.PHASES)
+def test_lists_agree_with_object_rules(db, phase):
+    world = w.build(phase)
+    assessments = list(Assessment.objects.select_related("period", "unit"))
+    periods = list(Period.objects.all())
+    for role in w.ROLES:
+        user = world.users.get(role)
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+            listed = {row["id"] for row in client.get("/api/v1/assessments/").json()["results"]}
+            expected = {a.pk for a in assessments if user.has_perm("scoring.view_assessment", a)}
+            assert listed == expected, role
+        results = client.get("/api/v1/results/?page_size=1000").json()["results"]
+        years = {row["year"] for row in results}
+        from django.contrib.auth.models import AnonymousUser
+
+        actor = user or AnonymousUser()
+        expected_years = {
+            p.year
+            for p in periods
+            if actor.has_perm("scoring.view_results", p)
+            and Result.objects.filter(period=p).exists()
+        }
+        assert years == expected_years, role
+
+
+# --- nothing else decides by phase -------------------------------------------------------
+
+# Where naming a phase is data, not a decision: the table, the enum, the model's default, a
+# year created by a criteria import or copy (set-up), an imported past year (published), the
+# demo province.
+PHASE_NAMED_OK = {
+    "scoring/workflow.py",
+    "scoring/enums.py",
+    "scoring/models.py",
+    "scoring/criteria_io.py",
+    "scoring/results_io.py",
+    "scoring/demo.py",
+}
+
+
+def test_no_module_decides_by_phase_name_outside_the_table():
+    offenders = []
+    for path in ROOT.glob("*/**/*.py"):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.split("/")[0] in ("tests", "bench", ".venv") or "/migrations/" in relative:
+            continue
+        if relative in PHASE_NAMED_OK:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"\bPhase\.[A-Z_]+\b", line) or re.search(
+                r"""phase(__in)?\s*(==|!=|=|\bin\b)\s*[\[(]?\s*["']""", line
+            ):
+                offenders.append(f"{relative}:{number}: {line.strip()}")
+    templates = ROOT / "templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        if re.search(r"phase\s*[=!]=", text):
+            offenders.append(path.relative_to(ROOT).as_posix())
+    assert not offenders, "phase decided outside scoring/workflow.py:\n" + "\n".join(offenders)
+
+
+def test_no_copy_of_the_stage_table_remains():
+    import evidence.services as evidence_services
+    import scoring.workflow as table
+
+    assert not hasattr(evidence_services, "_STAGE_BY_PHASE")
+    assert not hasattr(table, "STAGE_OF_PHASE")
+    assert not (ROOT / "appraisal" / "workflow.py").exists()
+    assert workflow.evidence_stage(Phase.SELF_ASSESSMENT) == Stage.SELF
+    assert workflow.evidence_stage(Phase.SUPPLEMENT) == Stage.ROUND1
+    assert workflow.evidence_stage(Phase.ROUND2) is None
+
+
+def test_submitted_status_is_what_appraisers_see_before_round1(dossier):
+    a = dossier["assessment"]
+    Period.objects.filter(pk=a.period_id).update(phase=Phase.SELF_ASSESSMENT)
+    a.period.refresh_from_db()
+    assert not dossier["appraiser"].has_perm("scoring.view_assessment", a)
+    a.status = AssessmentStatus.SUBMITTED
+    assert dossier["appraiser"].has_perm("scoring.view_assessment", a)
