@@ -357,9 +357,11 @@ class MemberLoad:
 def team_load(*, period: Period) -> list[MemberLoad]:
     """Each member of the year's team: items assigned, still open at the round, cross-checks."""
     members: dict[int, MemberLoad] = {}
-    for role in Role.objects.filter(
-        kind=RoleKind.APPRAISER, year__in=[period.year, None]
-    ).select_related("user", "unit"):
+    for role in (
+        Role.objects.for_year(period.year)
+        .filter(kind=RoleKind.APPRAISER)
+        .select_related("user", "unit")
+    ):
         load = members.setdefault(role.user_id, MemberLoad(role.user, [], []))
         load.home_units.append(role.unit)
         load.expertise.extend(c for c in role.expertise if c not in load.expertise)

@@ -109,26 +109,26 @@ def agency_user_ids(period: Period, unit_ids=None) -> set[int]:
 
 def team_user_ids(period: Period) -> set[int]:
     return set(
-        Role.objects.filter(kind=RoleKind.APPRAISER, year__in=[period.year, None]).values_list(
-            "user_id", flat=True
-        )
+        Role.objects.for_year(period.year)
+        .filter(kind=RoleKind.APPRAISER)
+        .values_list("user_id", flat=True)
     )
 
 
 def _leadership_user_ids(period: Period) -> set[int]:
     return set(
-        Role.objects.filter(kind=RoleKind.LEADERSHIP, year__in=[period.year, None]).values_list(
-            "user_id", flat=True
-        )
+        Role.objects.for_year(period.year)
+        .filter(kind=RoleKind.LEADERSHIP)
+        .values_list("user_id", flat=True)
     )
 
 
 def _province_user_ids(period: Period) -> set[int]:
     """The secretariat and council of the year (roles with no year serve every year)."""
     return set(
-        Role.objects.filter(
-            kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL], year__in=[period.year, None]
-        ).values_list("user_id", flat=True)
+        Role.objects.for_year(period.year)
+        .filter(kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL])
+        .values_list("user_id", flat=True)
     )
 
 
@@ -334,7 +334,7 @@ def _agency_groups(assessments, link_of) -> list[tuple[set[int], str]]:
 
 
 def _phase_notify(*, period: Period, old_phase: str, reason: str, key: str) -> None:
-    if period.phase == Phase.PUBLISHED:
+    if workflow.rules_of(period.phase).results_public:
         _results_published_notify(period=period, key=key)
         return
     text = _("Kỳ đánh giá năm %(year)s chuyển từ “%(old)s” sang “%(new)s”.") % {
@@ -468,9 +468,11 @@ def _check_assignable(period: Period, field: Criterion, unit: Unit, appraiser) -
             % {"unit": unit.code, "year": period.year},
             code="unit",
         )
-    if not Role.objects.filter(
-        user=appraiser, kind=RoleKind.APPRAISER, year__in=[period.year, None]
-    ).exists():
+    if (
+        not Role.objects.for_year(period.year)
+        .filter(user=appraiser, kind=RoleKind.APPRAISER)
+        .exists()
+    ):
         raise ValidationError(
             _("%(user)s không phải thành viên Tổ giúp việc năm %(year)s.")
             % {"user": appraiser.username, "year": period.year},
@@ -771,7 +773,7 @@ def _require_comment_if_changed(assessment, criterion, value, comment: str) -> N
 def _pick_checker(period: Period, assessment: Assessment, criterion, exclude_id: int):
     """A member of the team from another home unit: same field first, then the least loaded."""
     field_code = criterion.code.split(".")[0]
-    roles = Role.objects.filter(kind=RoleKind.APPRAISER, year__in=[period.year, None])
+    roles = Role.objects.for_year(period.year).filter(kind=RoleKind.APPRAISER)
     homes: dict[int, set[int]] = {}
     expertise: dict[int, set[str]] = {}
     for role in roles:
@@ -1004,9 +1006,11 @@ def cross_check_assign(*, actor, cross_check: CrossCheck, checker) -> CrossCheck
             _("Không thể giao thẩm định chéo cho thành viên thuộc chính đơn vị được thẩm định."),
             code="own_home_unit",
         )
-    if not Role.objects.filter(
-        user=checker, kind=RoleKind.APPRAISER, year__in=[period.year, None]
-    ).exists():
+    if (
+        not Role.objects.for_year(period.year)
+        .filter(user=checker, kind=RoleKind.APPRAISER)
+        .exists()
+    ):
         raise ValidationError(
             _("Người được giao không phải thành viên Tổ giúp việc."), code="not_member"
         )

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring import calendar
+from scoring import calendar, workflow
 from scoring import selectors as scoring_selectors
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Assessment, LeafScore, Period
 from units.enums import RoleKind
 from units.rules import has_role, unit_ids_of
 
-from . import schedule, services, workflow
+from . import schedule, services
 from .models import Assignment, CouncilApproval, CrossCheck, Supplement
 
 
@@ -95,8 +95,8 @@ def _agency(actor, period: Period, config) -> list[Action]:
 
 def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
     period, unit = assessment.period, assessment.unit
-    phase = period.phase
-    if phase == Phase.SELF_ASSESSMENT:
+    rules = workflow.rules_of(period.phase)
+    if rules.agency_scores == Stage.SELF:
         if assessment.status == AssessmentStatus.SUBMITTED:
             return [
                 Action(
@@ -145,7 +145,7 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
                 )
             )
         return out
-    if phase == Phase.SUPPLEMENT:
+    if rules.agency_evidence == workflow.EVIDENCE_FLAGGED:
         flagged = LeafScore.objects.filter(
             assessment=assessment, stage=Stage.ROUND1, supplement_requested=True
         ).count()
@@ -176,14 +176,15 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
                 urgent,
             )
         ]
-    if phase == Phase.ROUND1_CLOSED and actor.has_perm("appraisal.view_round1_results", assessment):
+    round1_just_closed = Stage.ROUND1 in rules.agency_sees and not rules.supplement_requests_sent
+    if round1_just_closed and actor.has_perm("appraisal.view_round1_results", assessment):
         return [
             Action(
                 _("%(unit)s: xem kết quả thẩm định lần 1") % {"unit": unit.name},
                 reverse("appraisal_agency", args=[assessment.id]),
             )
         ]
-    if phase == Phase.PUBLISHED:
+    if rules.results_public:
         return [
             Action(
                 _("%(unit)s: xem kết quả và phiếu điểm năm %(year)s")
@@ -196,7 +197,7 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
                 reverse("reports:plan", args=[period.year, unit.code]),
             ),
         ]
-    if phase in (Phase.ROUND1, Phase.ROUND2, Phase.COUNCIL):
+    if rules.appraiser_scores or rules.council_approves:
         return [
             Action(
                 _("%(unit)s: hồ sơ đang được thẩm định (%(phase)s); chưa cần làm gì.")
@@ -217,15 +218,11 @@ def _appraiser(actor, period: Period, config) -> list[Action]:
     ).count()
     if stage is None:
         assigned = Assignment.objects.filter(period=period, appraiser=actor).count()
-        upcoming = {
-            Phase.SETUP: (Phase.ROUND1, period.round1_start),
-            Phase.SELF_ASSESSMENT: (Phase.ROUND1, period.round1_start),
-            Phase.ROUND1_CLOSED: (Phase.ROUND2, period.round2_start),
-            Phase.SUPPLEMENT: (Phase.ROUND2, period.round2_start),
-        }.get(period.phase)
-        if upcoming is None or not assigned:
+        round_phase = workflow.next_round(period.phase)
+        if round_phase is None or not assigned:
             return []
-        round_phase, start = upcoming
+        start_field, _end = workflow.ROUND_DATES[workflow.rules_of(round_phase).appraiser_scores]
+        start = getattr(period, start_field)
         text = _("Bạn được phân công %(n)s mục (đơn vị × lĩnh vực) cho “%(round)s”") % {
             "n": assigned,
             "round": Phase(round_phase).label,
@@ -237,7 +234,7 @@ def _appraiser(actor, period: Period, config) -> list[Action]:
     pending = Assignment.objects.filter(
         period=period, appraiser=actor, **{f"{done_field}__isnull": True}
     ).count()
-    deadline = period.round2_end if stage == Stage.FINAL else period.round1_end
+    deadline = getattr(period, workflow.ROUND_DATES[stage][1])
     until, urgent = _until(deadline, config)
     out = []
     if pending:
@@ -279,7 +276,8 @@ def _secretariat(period: Period, config) -> list[Action]:
                 reverse("appraisal_calendar", args=[year]),
             )
         )
-    if period.phase == Phase.SELF_ASSESSMENT:
+    rules = workflow.rules_of(period.phase)
+    if rules.agency_scores == Stage.SELF:
         counts = _submitted(period)
         until, urgent = _until(period.self_assessment_deadline, config)
         out.append(
@@ -291,8 +289,8 @@ def _secretariat(period: Period, config) -> list[Action]:
                 urgent,
             )
         )
-    if period.phase in (Phase.ROUND1, Phase.ROUND2):
-        stage = workflow.STAGE_OF_PHASE[period.phase]
+    if rules.appraiser_scores:
+        stage = rules.appraiser_scores
         done_field = "final_done_at" if stage == Stage.FINAL else "round1_done_at"
         pending = Assignment.objects.filter(
             period=period, **{f"{done_field}__isnull": True}
@@ -350,7 +348,7 @@ def _secretariat(period: Period, config) -> list[Action]:
 def _council(actor, period: Period) -> list[Action]:
     cycle = reverse("appraisal_cycle", args=[period.year])
     if not actor.has_perm("appraisal.approve", period):
-        if period.council_date and period.phase != Phase.PUBLISHED:
+        if period.council_date and not workflow.rules_of(period.phase).frozen:
             return [
                 Action(
                     _("Họp Hội đồng thẩm định ngày %(day)s (giai đoạn hiện tại: %(phase)s).")
@@ -378,7 +376,7 @@ def _council(actor, period: Period) -> list[Action]:
 
 def _leadership(period: Period) -> list[Action]:
     dashboard = reverse("reports:dashboard")
-    if period.phase == Phase.PUBLISHED:
+    if workflow.rules_of(period.phase).results_public:
         return [
             Action(
                 _("Kết quả năm %(year)s đã công bố: xem tổng quan và báo cáo")

@@ -269,9 +269,9 @@ def bundle_stream(*, actor, assessment: Assessment, show_names: bool) -> Iterato
     directory entry.
     """
     from evidence.models import EvidenceFile
-    from scoring.selectors import stages_visible
+    from scoring.rules import visible_stages
 
-    stages = [s for s in Stage.values if s in stages_visible(actor=actor, assessment=assessment)]
+    stages = visible_stages(actor, assessment)
     scores, comments = _scores_csv(assessment, stages)
     generated = [
         ("01-diem-cac-vong.csv", _("Bảng điểm các vòng"), scores),

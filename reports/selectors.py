@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from scoring import engine, lineage
 from scoring import selectors as scoring_selectors
-from scoring.enums import AssessmentStatus, Phase, Stage
+from scoring.enums import AssessmentStatus, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
 from scoring.services import assessment_scores_compute
 from scoring.workflow import UnitYear
@@ -91,7 +91,7 @@ def published_report(*, period: Period) -> dict:
     compared = {c.unit_code: c for c in lineage.comparisons(period=period, years_back=2).values()}
     indexes_by_year_group: dict[tuple[int, str], list] = defaultdict(list)
     for past_year, group_code, index in Result.objects.filter(
-        period__year=years[0], period__phase=Phase.PUBLISHED, stage=Stage.FINAL
+        period__year=years[0], period__phase__in=scoring_selectors.PHASES_PUBLIC, stage=Stage.FINAL
     ).values_list("period__year", "group__code", "index"):
         indexes_by_year_group[(past_year, group_code)].append(index)
 

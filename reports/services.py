@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 # --- who may write ----------------------------------------------------------------------
 
 
-def _require(actor, perm: str, obj) -> None:
+def _require(actor, perm: str, obj=None) -> None:
     """`actor` None is a management command run by an operator (or the system itself)."""
     if actor is not None and not actor.has_perm(perm, obj):
         raise PermissionDenied
@@ -266,11 +266,6 @@ def report_file_build(*, report_file_id: int) -> ReportFile:
 
 
 # --- official documents: the province's details, numbers and dates ---------------------------
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 @transaction.atomic

@@ -11,7 +11,12 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from parindex.throttle import retry_after_seconds
 from scoring import selectors as scoring_selectors
@@ -482,6 +487,7 @@ def _issue_forms(data: dict, post=None, kind: str | None = None) -> dict:
 
 
 @login_required
+@require_safe
 def documents(request, year: int):
     """The year's official documents the user may get, in Word or PDF; numbering for the
     secretariat. Nothing to show is the same 404 as a missing year."""
@@ -583,6 +589,7 @@ def document_issue(request, year: int, kind: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def document_settings(request):
     """The province's details printed on its documents (every save is kept with who/when)."""
     if not request.user.has_perm("reports.edit_document_settings"):
@@ -606,8 +613,8 @@ def document_settings(request):
     )
 
 
-@require_GET
 @login_required
+@require_safe
 def unit_bundle(request, year: int, unit_code: str):
     """A unit's dossier bundle, streamed as a ZIP (memory flat in the number of files)."""
     from django.http import StreamingHttpResponse

@@ -30,9 +30,11 @@ from django.utils.translation import gettext as _
 
 from units.models import Unit, UnitChange
 
-from . import engine
-from .enums import Phase, Stage
+from . import engine, workflow
+from .enums import Stage
 from .models import Assessment, Period, Result
+
+PUBLIC_PHASES = workflow.phases_where(lambda r: r.results_public)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def comparisons(*, period: Period, unit_ids=None, years_back: int = 1) -> dict[i
     thresholds: dict[int, engine.BandThresholds] = {}
     figures: dict[tuple[int, int], engine.PastFigure] = {}
     for y, unit_id, index, band, tot, kha, trung_binh in Result.objects.filter(
-        period__year__in=past_years, period__phase=Phase.PUBLISHED, stage=Stage.FINAL
+        period__year__in=past_years, period__phase__in=PUBLIC_PHASES, stage=Stage.FINAL
     ).values_list(
         "period__year",
         "unit_id",

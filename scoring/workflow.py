@@ -136,6 +136,12 @@ DEADLINES: dict[str, tuple[str, str]] = {
 }
 REMINDER_DAYS = (3, 1)
 
+# The Period date fields bounding each round (a stage the appraisers score).
+ROUND_DATES: dict[str, tuple[str, str]] = {
+    Stage.ROUND1: ("round1_start", "round1_end"),
+    Stage.FINAL: ("round2_start", "round2_end"),
+}
+
 REFUSALS = {
     "not_allowed": _("Không thể chuyển từ giai đoạn “%(from)s” sang “%(to)s”."),
     "reason_required": _("Cần ghi rõ lý do khi chuyển ngược giai đoạn hoặc mở lại."),
@@ -169,6 +175,20 @@ def evidence_stage(phase: str) -> str | None:
 
 def transition(from_phase: str, to_phase: str) -> Transition | None:
     return next((t for t in TRANSITIONS.get(from_phase, ()) if t.to == to_phase), None)
+
+
+def next_round(phase: str) -> str | None:
+    """The next phase, by forward moves only, in which appraisers score (None: no round is
+    ahead of `phase`)."""
+    seen = {phase}
+    while True:
+        forward = [t.to for t in TRANSITIONS.get(phase, ()) if not t.reason_required]
+        if not forward or forward[0] in seen:
+            return None
+        phase = forward[0]
+        seen.add(phase)
+        if rules_of(phase).appraiser_scores:
+            return phase
 
 
 def next_phases(phase: str) -> list[str]:

@@ -120,6 +120,13 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class RoleQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        """Roles that count for the year: that year's, and those with no year (every year).
+        (`year__in=[year, None]` would not do: SQL's IN never matches NULL.)"""
+        return self.filter(Q(year=year) | Q(year__isnull=True))
+
+
 class Role(models.Model):
     """One role held by a user.
 
@@ -143,6 +150,8 @@ class Role(models.Model):
         ),
     )
     expertise = models.JSONField(_("lĩnh vực chuyên môn"), default=list, blank=True)
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vai trò")

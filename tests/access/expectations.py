@@ -179,21 +179,18 @@ def _pdf(world, role):
 
 
 def _session_upload(world, client, role):
+    """A criteria file read into the session (what the upload step keeps for the preview)."""
+    from scoring.views_criteria import KIND
+
     rows, errors = criteria_io.criteria_parse(_xlsx(world))
     session = client.session
-    session[criteria_io_key()] = {
+    session[f"{KIND}_upload_matrix"] = {
         "year": YEAR,
         "rows": rows,
-        "parse_errors": errors,
+        "errors": errors,
         "filename": "bo-tieu-chi.xlsx",
     }
     session.save()
-
-
-def criteria_io_key() -> str:
-    from scoring.views_criteria import SESSION_PREFIX
-
-    return SESSION_PREFIX + "matrix"
 
 
 def _xlsx(world):
@@ -241,7 +238,7 @@ def _plan(world, client, role):
 def _totp_code(world, role):
     from django_otp.oath import totp
 
-    from parindex.accounts import totp_device_start
+    from parindex.services import totp_device_start
 
     device = totp_device_start(user=_user(world, role))
     return {"token": f"{totp(device.bin_key):06d}"}
@@ -254,6 +251,51 @@ def _version(world):
         assessment=world.own, criterion=world.nodes["2.1"], stage=world.cross_check.stage
     ).first()
     return score.version if score else 0
+
+
+def _api_token(world, client, role):
+    """A token of the role's own to revoke on the account page (signed out: a stranger's)."""
+    from parindex import services as account_services
+
+    token, _key = account_services.api_token_issue(user=_user(world, role))
+    world.token_id = token.pk
+
+
+UNIT_CHANGES_CSV = (
+    "successor_code,successor_name,group_code,predecessor_codes,basis\n"
+    "A01,Đơn vị A01,so,A01,A01\n"
+    "D01,Trung tâm mới,so,,none\n"
+).encode()
+
+
+def _unit_changes_upload(world, client, role):
+    """A lineage file read into the session (what the upload step keeps for the preview)."""
+    from scoring import unit_changes
+
+    session = client.session
+    session["unit_changes_upload_matrix"] = {
+        "year": YEAR,
+        "rows": unit_changes.unit_changes_file_read(UNIT_CHANGES_CSV),
+        "errors": [],
+        "filename": "thay-doi-don-vi.csv",
+    }
+    session.save()
+
+
+def _document_settings(world, role):
+    """The province's details as the form holds them (every field, saved again)."""
+    from django.forms.models import model_to_dict
+
+    from reports.forms import DocumentSettingsForm
+    from reports.selectors import document_settings_current
+
+    values = model_to_dict(document_settings_current(), fields=DocumentSettingsForm._meta.fields)
+    return {**values, "signer_name": "Trần Thu Hà"}
+
+
+def supplement_sent(phase) -> bool:
+    """The supplement requests (and their letter) have gone out to the agencies."""
+    return at_least(phase, Phase.SUPPLEMENT)
 
 
 SCORE_A11 = {"answer": "true", "explanation": "Đã ban hành kế hoạch CCHC"}
@@ -291,7 +333,29 @@ ROWS: list[Row] = [
         read_req=Req(ok=(204, 302)),
         write_req=Req("post", data=lambda w, r: {"language": "en"}, fresh=True, audited=False),
     ),
+    # The account page: one's second factor and API tokens; a POST revokes one of one's own
+    # (recorded in the account trail, parindex.AccountEvent).
+    Row(
+        "account_tokens",
+        SIGNED_IN,
+        SIGNED_IN,
+        write_req=Req(
+            "post",
+            data=lambda w, r: {"token": str(w.token_id)},
+            prepare=_api_token,
+            audited=False,
+        ),
+    ),
     Row("home", SIGNED_IN, NOBODY),
+    # Notifications: one's own list (POST marks all read), one's own notification (A01's staff).
+    Row("notifications", SIGNED_IN, SIGNED_IN, write_req=Req("post", audited=False)),
+    Row(
+        "notification_open",
+        {STAFF},
+        {STAFF},
+        read_req=Req(ok=(302,)),
+        write_req=Req("post", audited=False),
+    ),
     Row("ranking_index", EVERYONE, NOBODY, read_req=Req(ok=(200, 302))),
     # Before publication: the province of the year, once final results exist.
     Row(
@@ -356,6 +420,39 @@ ROWS: list[Row] = [
         sees=ANY_SECRETARIAT,
     ),
     Row("criteria_export", SECRETARIAT, NOBODY),
+    # --- the year's units: lineage and set-up (the secretariat of the year) ---------------
+    Row("unit_changes_index", ANY_SECRETARIAT, NOBODY),
+    Row(
+        "unit_changes_upload",
+        NOBODY,
+        SECRETARIAT,
+        write_req=Req(
+            "post",
+            data=lambda w, r: {
+                "year": str(YEAR),
+                "file": SimpleUploadedFile("thay-doi-don-vi.csv", UNIT_CHANGES_CSV),
+            },
+            format="multipart",
+            audited=False,  # read into the session for the preview; saves nothing
+        ),
+        sees=ANY_SECRETARIAT,
+    ),
+    Row("unit_changes_preview", SECRETARIAT, NOBODY, read_req=Req(prepare=_unit_changes_upload)),
+    Row(
+        "unit_changes_confirm",
+        NOBODY,
+        SECRETARIAT,
+        write_req=Req("post", prepare=_unit_changes_upload),
+        sees=SECRETARIAT,
+    ),
+    Row("year_units", SECRETARIAT, NOBODY),
+    # Units and groups of the year change only before the appraisal starts.
+    Row(
+        "year_setup_confirm",
+        NOBODY,
+        when(lambda p: p in (Phase.SETUP, Phase.SELF_ASSESSMENT), SECRETARIAT),
+        sees=SECRETARIAT,
+    ),
     # --- evidence ---------------------------------------------------------------------------
     Row(
         "evidence_upload",
@@ -423,11 +520,11 @@ ROWS: list[Row] = [
     ),
     Row("reports:report", PROVINCE, NOBODY, kwargs={"slug": "tu-danh-gia"}, label="tu-danh-gia"),
     Row("reports:report", PROVINCE, NOBODY, kwargs={"slug": "trach-nhiem"}, label="trach-nhiem"),
-    # Report builds: whoever may read that report (sign-in and rate limits: issue 11 item 5).
+    # Report builds: whoever may read that report, signed in (rate limits: tests/reports).
     Row(
         "reports:export",
         NOBODY,
-        PUBLIC_WHEN_PUBLISHED,
+        when(published, SIGNED_IN, PROVINCE),
         write_req=Req("post", data=lambda w, r: {"format": "xlsx"}, audited=False),
         kwargs={"slug": "cong-bo"},
         label="cong-bo",
@@ -440,8 +537,83 @@ ROWS: list[Row] = [
         kwargs={"slug": "phan-tich-tieu-chi"},
         label="phan-tich-tieu-chi",
     ),
+    # --- official documents (reports.rules: DocumentTarget) ------------------------------
+    Row(
+        "reports:documents",
+        union(PROVINCE, when(published, SIGNED_IN), when(supplement_sent, OWN)),
+        NOBODY,
+    ),
+    Row(
+        "reports:document_build",
+        NOBODY,
+        when(published, SIGNED_IN, PROVINCE),
+        write_req=Req("post", data=lambda w, r: {"format": "docx"}, audited=False),
+        kwargs={"kind": "report"},
+        label="report",
+    ),
+    Row(
+        "reports:document_build",
+        NOBODY,
+        when(published, SIGNED_IN, PROVINCE),
+        write_req=Req("post", data=lambda w, r: {"format": "pdf"}, audited=False),
+        kwargs={"kind": "decision"},
+        label="decision",
+    ),
+    Row(
+        "reports:unit_document_build",
+        NOBODY,
+        union(PROVINCE, when(published, OWN)),
+        write_req=Req("post", data=lambda w, r: {"format": "docx"}, audited=False),
+        kwargs={"kind": "unit-notice"},
+        label="unit-notice",
+    ),
+    Row(
+        "reports:unit_document_build",
+        NOBODY,
+        union(PROVINCE, when(supplement_sent, OWN)),
+        write_req=Req("post", data=lambda w, r: {"format": "docx"}, audited=False),
+        kwargs={"kind": "supplement-request"},
+        label="supplement-request",
+    ),
+    Row("reports:unit_bundle", union(PROVINCE, when(published, OWN)), NOBODY),
+    # Numbering: the secretariat of the year, in every phase (the decision is numbered after
+    # the council); each DocumentIssue row is its own record of who and when.
+    Row(
+        "reports:document_issue",
+        NOBODY,
+        SECRETARIAT,
+        write_req=Req(
+            "post",
+            data=lambda w, r: {"report-number": "341", "report-issued_on": "2026-01-25"},
+            audited=False,
+        ),
+        kwargs={"kind": "report"},
+    ),
+    # The province's details on its documents (no year): any secretariat; each save is a row.
+    Row(
+        "reports:document_settings",
+        ANY_SECRETARIAT,
+        ANY_SECRETARIAT,
+        write_req=Req("post", data=_document_settings, audited=False),
+    ),
     # --- the appraisal: the secretariat, the council ---------------------------------------
     Row("appraisal_cycle", PROVINCE, NOBODY),
+    # The year's dates and the province's days off: the secretariat edits until publication.
+    Row(
+        "appraisal_calendar",
+        PROVINCE,
+        when(not_frozen, SECRETARIAT),
+        write_req=Req(
+            "post",
+            data=lambda w, r: {
+                "action": "day_add",
+                "date": "2025-12-29",
+                "kind": "off",
+                "reason": "Nghỉ bù theo quyết định của UBND tỉnh",
+            },
+        ),
+        sees=PROVINCE,
+    ),
     Row(
         "appraisal_phase_move",
         NOBODY,
@@ -539,7 +711,15 @@ ROWS: list[Row] = [
         sees=DOSSIER_READERS,
     ),
     Row("api_results", EVERYONE, NOBODY),
-    Row("api_token", NOBODY, EVERYONE, write_req=Req("post", data=_own_credentials, audited=False)),
+    # POST issues a token for a name and password; DELETE revokes the token the request is
+    # signed with, so a session (no token) is refused — the "read" here is that DELETE.
+    Row(
+        "api_token",
+        NOBODY,
+        EVERYONE,
+        read_req=Req("delete"),
+        write_req=Req("post", data=_own_credentials, audited=False),
+    ),
     Row("api_period-list", SIGNED_IN, NOBODY),
     Row("api_period-detail", SIGNED_IN, NOBODY),
     Row("api_group-list", SIGNED_IN, NOBODY),
@@ -593,9 +773,9 @@ ROWS: list[Row] = [
     ),
 ]
 
-# The Django admin: only is_staff accounts get past its sign-in page, and no portal role is
-# staff. Its sign-in page answers everyone; every other admin URL, its sign-out included,
-# sends a portal account to sign in as staff.
-ADMIN_OPEN = {"admin:login": (EVERYONE, EVERYONE)}
+# The Django admin: only is_staff accounts (with their second factor) get in, and no portal
+# role is staff. Every admin URL, its sign-in page and sign-out included, sends a portal
+# account to the portal's sign-in (parindex.admin_site).
+ADMIN_OPEN: dict = {}  # its sign-in page too sends everyone to the portal's sign-in
 
 __all__ = ["ADMIN_OPEN", "PHASES", "ROWS", "Req", "Row", "allowed"]

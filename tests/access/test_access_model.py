@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from appraisal.models import CrossCheck
+from reports.enums import DocumentTarget, ReportKind
 from scoring import workflow
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Assessment, Period, Result
@@ -175,6 +176,13 @@ def _probes(d):
         "frozen": (True, lambda: d["secretariat"].has_perm("reports.run_index", period)),
         "results_public": (True, lambda: d["anonymous"].has_perm("scoring.view_results", period)),
         "window": (None, lambda: d["staff"].has_perm("appraisal.supplement_open", a)),
+        "supplement_requests_sent": (
+            True,
+            lambda: d["staff"].has_perm(
+                "reports.view_document",
+                DocumentTarget(period, ReportKind.SUPPLEMENT_REQUEST, a.unit),
+            ),
+        ),
     }
 
 

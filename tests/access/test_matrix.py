@@ -82,6 +82,7 @@ def kwargs_for(world: w.World, row, entry: URLPattern) -> dict:
         "stage": world.open_stage,
         "cross_check_id": check.pk if check else w.MISSING_ID,
         "assignment_id": world.assignments[("A01", "1")].pk,
+        "notification_id": world.notification.pk,
     }
     if row.name == "api_cross_check_decision" and check is None:
         values["id"] = w.MISSING_ID

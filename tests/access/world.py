@@ -30,7 +30,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from appraisal.models import Assignment, CouncilApproval, CrossCheck
+from appraisal.enums import NotificationKind
+from appraisal.models import Assignment, CouncilApproval, CrossCheck, Notification
 from evidence.models import EvidenceFile, EvidenceLink
 from reports.enums import FileFormat, JobStatus, ReportKind
 from reports.models import ReportFile
@@ -110,6 +111,8 @@ class World:
     report_file: object = None
     criteria_xlsx: bytes = b""
     spare: object = None
+    notification: object = None
+    token_id: int = 0  # set by the request that revokes a token
 
     @property
     def own(self):
@@ -194,6 +197,18 @@ def _report_file(world: World) -> None:
     )
 
 
+def _notification(world: World) -> None:
+    world.notification = Notification.objects.create(
+        recipient=world.users[STAFF],
+        period=world.period,
+        kind=NotificationKind.PHASE,
+        key=f"phase:matrix:{world.phase}",
+        title="Chuyển giai đoạn",
+        text="Kỳ đánh giá năm 2025 chuyển giai đoạn.",
+        link="/",
+    )
+
+
 def _cross_check(world: World, stage: str, *, decided: bool) -> CrossCheck:
     now = timezone.now()
     return CrossCheck.objects.create(
@@ -248,6 +263,7 @@ def build(phase: str, *, comments: dict | None = None, hook=None) -> World:
             )
     _evidence(world)
     _report_file(world)
+    _notification(world)
     comments = comments or {}
 
     def planted(stage):

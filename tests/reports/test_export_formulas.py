@@ -45,7 +45,7 @@ PLANTED = {
     "scoring.Period": {"name", "decision_number", "decision_signer"},
     "scoring.Criterion": {"name", "guidance", "notes"},
     "scoring.LeafScore": {"explanation", "comment"},
-    "appraisal.AuditEntry": {"reason"},
+    "scoring.AuditEntry": {"reason"},
     "reports.ImprovementPlan": {"title"},
     "reports.ImprovementItem": {
         "code",

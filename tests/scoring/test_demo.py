@@ -31,8 +31,9 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def _clear():
     """Empty every table the demo fills, leaves first (single DELETEs, no cascade walk)."""
-    from appraisal.models import Assignment, AuditEntry, Supplement
+    from appraisal.models import Assignment, Supplement
     from reports.models import DocumentSettings
+    from scoring.models import AuditEntry
 
     Assignment.objects.all().delete()
     AuditEntry.objects.all().delete()
