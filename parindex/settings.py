@@ -181,6 +181,11 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Reading evidence (evidence.reading): the PEM bundle of trusted root certificates for the
+# digital signatures (empty: no signature is trusted); Tesseract's program (default: PATH).
+EVIDENCE_TRUST_ROOTS = os.environ.get("EVIDENCE_TRUST_ROOTS", "")
+EVIDENCE_READING = os.environ.get("EVIDENCE_READING", "true").lower() not in ("0", "false", "no")
+TESSERACT_CMD = os.environ.get("TESSERACT_CMD", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(
@@ -263,6 +268,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # pyHanko logs every untrusted or altered signature with a traceback; the reading
+        # reports those as facts, so only its errors are worth a log line.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Periodic tasks (celery beat): deadline reminders of the appraisal, each e-mail sent once.

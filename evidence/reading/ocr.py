@@ -37,7 +37,10 @@ class OcrUnavailable(RuntimeError):
 
 
 def tesseract_path() -> str | None:
-    return os.environ.get("TESSERACT_CMD") or shutil.which("tesseract")
+    from django.conf import settings
+
+    configured = getattr(settings, "TESSERACT_CMD", "") if settings.configured else ""
+    return configured or os.environ.get("TESSERACT_CMD") or shutil.which("tesseract")
 
 
 def tesseract_problem() -> str | None:

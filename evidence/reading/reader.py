@@ -26,6 +26,7 @@ MAX_SIGNING_PAGES = 3  # pages tried from the end for the signing block
 TEXT_LIMIT = 20_000  # characters of the pages read kept with the reading
 OCR_DPI_MIN, OCR_DPI_MAX = 200, 300
 READER_VERSION = 1  # bump when the reading of a file would change; stored readings are redone
+READABLE_KINDS = frozenset({FileKind.PDF, FileKind.DOCX, FileKind.ODT, FileKind.JPEG, FileKind.PNG})
 
 
 @dataclass
@@ -152,9 +153,8 @@ def read_document(data: bytes, *, trust_roots: list | None = None) -> Reading:
     except ValidationError:
         kind = None
     reading = Reading(kind=kind)
-    if kind not in (FileKind.PDF, FileKind.DOCX, FileKind.ODT, FileKind.JPEG, FileKind.PNG):
-        label = FileKind(kind).label if kind else "?"
-        reading.warnings.append(warning("unsupported_type", kind=str(label)))
+    if kind not in READABLE_KINDS:
+        reading.warnings = own_warnings(reading)
         reading.timings["total_ms"] = _ms(started)
         return reading
     source = _Source(reading, kind=kind, data=data)
@@ -215,33 +215,50 @@ def _read_fields(source: _Source, reading: Reading) -> None:
 
 
 def own_warnings(reading: Reading) -> list[dict]:
-    """What the file says about itself: not a document, a draft, missing parts, unsigned,
-    and each signature that is broken, untrusted, expired or followed by changes."""
-    out = []
-    if reading.text_source == NONE:
-        out.append(warning("unreadable"))
-        return out
     document = reading.document
+    return file_warnings(
+        kind=reading.kind,
+        text_source=reading.text_source,
+        document=document.as_json() if document else None,
+        is_draft=bool(document and document.is_draft),
+        signatures=[s.as_json() for s in reading.signatures],
+    )
+
+
+def file_warnings(
+    *, kind, text_source: str, document: dict | None, is_draft: bool, signatures: list[dict]
+) -> list[dict]:
+    """What a file says about itself: a type not read, no text, not a document, a draft,
+    no number or date, no digital signature, and each signature that is broken, untrusted,
+    expired or followed by changes. Plain data in (the fields in force, corrections
+    included), so the stored reading and the command say the same."""
+    if kind not in READABLE_KINDS:
+        label = FileKind(kind).label if kind in FileKind.values else "?"
+        return [warning("unsupported_type", kind=str(label))]
+    if text_source == NONE and document is None:
+        return [warning("unreadable")]
+    out = []
     if document is None:
         out.append(warning("not_document"))
-        return out
-    if document.is_draft:
-        out.append(warning("draft"))
-    elif "number" not in document.found:
-        out.append(warning("no_number"))
-    if document.issued_on is None and not document.is_draft:
-        out.append(warning("no_date"))
-    if not reading.signatures:
-        out.append(warning("unsigned"))
-    for signature in reading.signatures:
-        signer = signature.signer or ""
-        if not signature.intact:
+    else:
+        if is_draft:
+            out.append(warning("draft"))
+        elif not document.get("number") and not document.get("symbol"):
+            out.append(warning("no_number"))
+        if not document.get("issued_on") and not is_draft:
+            out.append(warning("no_date"))
+        if not signatures:
+            out.append(warning("unsigned"))
+    for signature in signatures:
+        signer = signature.get("signer") or ""
+        if not signature.get("intact"):
             out.append(warning("signature_broken", signer=signer))
-        elif not signature.trusted:
+            continue
+        if not signature.get("trusted"):
             out.append(warning("signature_untrusted", signer=signer))
-        if signature.intact and signature.expired:
+        if signature.get("expired"):
             out.append(warning("signature_expired", signer=signer))
-        if signature.intact and signature.modified_after_signing:
+        if signature.get("modified_after_signing"):
             out.append(warning("signature_modified", signer=signer))
     return out
 

@@ -1,0 +1,11 @@
+"""Celery tasks of evidence: primitive ids in, one service call, no logic."""
+
+from celery import shared_task
+
+from .services import evidence_reading_run
+
+
+@shared_task(acks_late=True)
+def evidence_read_task(file_id: int) -> str:
+    """Read a stored file's content (text or OCR, fields, signatures). Safe to run twice."""
+    return evidence_reading_run(file_id=file_id)
