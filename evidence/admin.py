@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EvidenceFile, EvidenceLink
+from .models import EvidenceFile, EvidenceLink, EvidenceReading, ReadingCorrection
 
 
 class EvidenceLinkInline(admin.TabularInline):
@@ -45,6 +45,34 @@ class EvidenceFileAdmin(admin.ModelAdmin):
 class EvidenceLinkAdmin(admin.ModelAdmin):
     list_display = ["file", "criterion", "linked_by", "linked_at", "removed_at"]
     list_select_related = ["file", "criterion", "linked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadingCorrectionInline(admin.TabularInline):
+    model = ReadingCorrection
+    extra = 0
+    fields = ["field", "old_value", "value", "corrected_by", "corrected_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(EvidenceReading)
+class EvidenceReadingAdmin(admin.ModelAdmin):
+    """Read-only: readings are written by the task, corrections by the services."""
+
+    list_display = ["file", "state", "text_source", "is_document", "is_draft", "finished_at"]
+    list_filter = ["state", "text_source", "is_document", "is_draft"]
+    search_fields = ["file__original_name", "number_key"]
+    list_select_related = ["file"]
+    inlines = [ReadingCorrectionInline]
 
     def has_add_permission(self, request):
         return False

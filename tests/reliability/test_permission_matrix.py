@@ -47,6 +47,12 @@ def published_only(phase):
     return EVERYONE if phase == Phase.PUBLISHED else frozenset()
 
 
+def reading_correctors(phase):
+    """Who may correct what was read from a file: the agency while it may add evidence,
+    the appraiser assigned to the file's field while their round is open."""
+    return {Phase.SELF_ASSESSMENT: OWN, Phase.ROUND1: frozenset({APPR})}.get(phase, frozenset())
+
+
 # URL name → who may succeed (a set, or a function of the phase).
 REGISTRY = {
     # accounts and operations
@@ -82,6 +88,8 @@ REGISTRY = {
     "evidence_remove": OWN,
     "evidence_download": OWN | PROVINCE | {APPR},
     "evidence_preview": OWN | PROVINCE | {APPR},
+    "evidence_card": OWN | PROVINCE | {APPR},
+    "evidence_reading_correct": reading_correctors,
     # reports
     "reports:index": SIGNED_IN,
     "reports:dashboard": PROVINCE,
