@@ -173,10 +173,10 @@ def criterion_warnings(
         if rules.has_date_rule:
             if rules.issued_by and day > rules.issued_by.resolve(year):
                 limit = rules.issued_by.text(year)
-                out.append(warning("issued_too_late", code=code, limit=limit, date=_vn(day)))
+                out.append(warning("issued_too_late", leaf=code, limit=limit, date=_vn(day)))
             if rules.issued_from and day < rules.issued_from.resolve(year):
                 limit = rules.issued_from.text(year)
-                out.append(warning("issued_too_early", code=code, limit=limit, date=_vn(day)))
+                out.append(warning("issued_too_early", leaf=code, limit=limit, date=_vn(day)))
         elif day.year != year:
             out.append(warning("outside_year", date=_vn(day), year=year))
     doc_type = fields.get("doc_type")
@@ -184,7 +184,7 @@ def criterion_warnings(
         out.append(
             warning(
                 "wrong_type",
-                code=code,
+                leaf=code,
                 expected=" hoặc ".join(t.lower() for t in rules.doc_types),
                 doc_type=doc_type.lower(),
             )
@@ -192,7 +192,7 @@ def criterion_warnings(
     issuer = facts.issuer_display or fields.get("issuer")
     if rules.own_issuer is True:
         if issuer and facts.issuer_unit_id != dossier.unit_id:
-            out.append(warning("not_own_issuer", code=code, issuer=issuer))
+            out.append(warning("not_own_issuer", leaf=code, issuer=issuer))
     elif rules.own_issuer is None:
         if facts.issuer_unit_id is not None and facts.issuer_unit_id != dossier.unit_id:
             out.append(warning("other_unit_issuer", issuer=issuer))

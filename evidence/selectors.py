@@ -200,7 +200,8 @@ class Card:
         parts = []
         reference = "/".join(p for p in (self.fields.get("number"), self.fields.get("symbol")) if p)
         if self.is_draft:
-            parts.append(gettext("Dự thảo") + (f" {reference}" if reference else ""))
+            symbol = self.fields.get("symbol")
+            parts.append(gettext("Dự thảo") + (f" …/{symbol}" if symbol else ""))
         elif reference:
             parts.append(gettext("Số %(reference)s") % {"reference": reference})
         day = checks.issued_on(self.fields)

@@ -8,6 +8,7 @@ and reading stops as soon as the fields are found, so a 50-page scan costs two p
 from __future__ import annotations
 
 import io
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -21,7 +22,10 @@ from .lines import Line
 from .signatures import SignatureCheck, check_signatures
 from .warnings import warning
 
+logger = logging.getLogger("evidence.reading")
+
 TEXT, OCR, NONE = "text", "ocr", "none"
+MAX_IMAGE_PIXELS = 80_000_000  # a photo of 80 megapixels; larger is not a page
 MAX_SIGNING_PAGES = 3  # pages tried from the end for the signing block
 TEXT_LIMIT = 20_000  # characters of the pages read kept with the reading
 OCR_DPI_MIN, OCR_DPI_MAX = 200, 300
@@ -81,8 +85,12 @@ class _Source:
         elif kind in (FileKind.JPEG, FileKind.PNG):
             from PIL import Image
 
-            self.image = Image.open(io.BytesIO(data))
-            self.image.load()
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ValueError(f"image too large: {image.width}×{image.height}")
+            image.draft("L", (ocr.MAX_SIDE, ocr.MAX_SIDE))  # a JPEG decodes at reduced size
+            image.load()
+            self.image = image
             reading.pages = 1
         elif kind == FileKind.DOCX:
             from .office import docx_lines
@@ -104,6 +112,20 @@ class _Source:
     def page(self, index: int) -> list[Line]:
         if index in self.cache:
             return self.cache[index]
+        try:
+            lines = self._page(index)
+        except ocr.OcrUnavailable:
+            raise
+        except Exception as exc:  # a damaged page: nothing read from it, the others still are
+            logger.info("page %s not read: %s", index + 1, exc)
+            lines = []
+        lines = header.to_content(lines)
+        self.cache[index] = lines
+        if index not in self.reading.pages_read:
+            self.reading.pages_read.append(index)
+        return lines
+
+    def _page(self, index: int) -> list[Line]:
         lines: list[Line] = []
         if self.pdf is not None:
             text_lines = self.pdf.text_lines(index)
@@ -116,10 +138,6 @@ class _Source:
                 lines = self._ocr(image, index)
         elif self.image is not None:
             lines = self._ocr(self.image, index)
-        lines = header.to_content(lines)
-        self.cache[index] = lines
-        if index not in self.reading.pages_read:
-            self.reading.pages_read.append(index)
         return lines
 
     def _used(self, source: str):
@@ -157,7 +175,13 @@ def read_document(data: bytes, *, trust_roots: list | None = None) -> Reading:
         reading.warnings = own_warnings(reading)
         reading.timings["total_ms"] = _ms(started)
         return reading
-    source = _Source(reading, kind=kind, data=data)
+    try:
+        source = _Source(reading, kind=kind, data=data)
+    except Exception as exc:  # a damaged file: no text can be read from it
+        logger.info("file not opened for reading: %s", exc)
+        reading.warnings = own_warnings(reading)
+        reading.timings["total_ms"] = _ms(started)
+        return reading
     try:
         _read_fields(source, reading)
     finally:

@@ -33,16 +33,16 @@ TEXTS = {
     "outside_year": _("Văn bản ban hành ngày %(date)s, ngoài năm đánh giá %(year)s."),
     "after_deadline": _("Văn bản ban hành ngày %(date)s, sau hạn nộp hồ sơ (%(deadline)s)."),
     "issued_too_late": _(
-        "Tiêu chí %(code)s yêu cầu văn bản ban hành chậm nhất ngày %(limit)s; "
+        "Tiêu chí %(leaf)s yêu cầu văn bản ban hành chậm nhất ngày %(limit)s; "
         "văn bản ban hành ngày %(date)s."
     ),
     "issued_too_early": _(
-        "Tiêu chí %(code)s yêu cầu văn bản ban hành từ ngày %(limit)s; "
+        "Tiêu chí %(leaf)s yêu cầu văn bản ban hành từ ngày %(limit)s; "
         "văn bản ban hành ngày %(date)s."
     ),
-    "wrong_type": _("Tiêu chí %(code)s cần %(expected)s; tệp này là %(doc_type)s."),
+    "wrong_type": _("Tiêu chí %(leaf)s cần %(expected)s; tệp này là %(doc_type)s."),
     "not_own_issuer": _(
-        "Tiêu chí %(code)s cần văn bản do chính đơn vị ban hành; văn bản này do %(issuer)s "
+        "Tiêu chí %(leaf)s cần văn bản do chính đơn vị ban hành; văn bản này do %(issuer)s "
         "ban hành."
     ),
     "other_unit_issuer": _("Văn bản do đơn vị khác ban hành (%(issuer)s)."),
