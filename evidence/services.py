@@ -9,10 +9,12 @@ objects are deleted again if the database write fails, so nothing is ever half-s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import os
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -408,6 +410,25 @@ def _reading_save(reading_row: EvidenceReading, result, *, started) -> None:
     )
 
 
+@contextlib.contextmanager
+def _local_copy(key: str):
+    """A path to the stored file: the file itself on local disk, else a temporary copy
+    (copied in chunks: the reader opens large files from disk, never whole in memory)."""
+    try:
+        path = default_storage.path(key)
+    except NotImplementedError:  # a remote storage (S3): no local path
+        path = None
+    if path is not None:
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(prefix="evidence-read-") as copy:
+        with default_storage.open(key, "rb") as source:
+            while chunk := source.read(CHUNK_SIZE * 16):
+                copy.write(chunk)
+        copy.flush()
+        yield copy.name
+
+
 def evidence_reading_run(*, file_id: int) -> str:
     """Read a stored file and keep what was read (the Celery task's work).
 
@@ -429,9 +450,8 @@ def evidence_reading_run(*, file_id: int) -> str:
         row.save(update_fields=["state", "started_at", "attempts"])
     started = timezone.now()
     try:
-        with default_storage.open(evidence_file.storage_key, "rb") as handle:
-            data = handle.read()
-        result = reading.read_document(data, trust_roots=_trust_roots())
+        with _local_copy(evidence_file.storage_key) as path:
+            result = reading.read_document(path, trust_roots=_trust_roots())
     except reading.OcrUnavailable as exc:
         logger.error("evidence not read (OCR unavailable): file=%s %s", file_id, exc)
         return _reading_failed(row.pk, str(exc))

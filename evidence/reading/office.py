@@ -3,7 +3,6 @@ table cell's paragraphs placed in that cell's column, the paragraph's centring k
 
 from __future__ import annotations
 
-import io
 import zipfile
 from xml.etree import ElementTree
 
@@ -51,13 +50,15 @@ class _Builder:
 # --- DOCX ---------------------------------------------------------------------------------
 
 
-def docx_lines(data: bytes) -> list[Line]:
+def docx_lines(stream) -> list[Line]:
+    """`stream`: a seekable binary file."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(io.BytesIO(data))
+    stream.seek(0)
+    document = docx.Document(stream)
     builder = _Builder()
 
     def centered(paragraph) -> bool:
@@ -149,8 +150,10 @@ def _odt_text(element) -> str:
     return "".join(parts)
 
 
-def odt_lines(data: bytes) -> list[Line]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+def odt_lines(stream) -> list[Line]:
+    """`stream`: a seekable binary file."""
+    stream.seek(0)
+    with zipfile.ZipFile(stream) as archive:
         info = archive.getinfo("content.xml")
         if info.file_size > MAX_XML_BYTES:
             raise ValueError("content.xml too large")

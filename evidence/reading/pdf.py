@@ -16,9 +16,11 @@ COLUMN_GAP = 0.5
 class PdfPages:
     """An open PDF; pages are read on demand (a 50-page scan is never loaded at once)."""
 
-    def __init__(self, data: bytes):
-        self._data = data  # pdfium reads from this buffer; keep it alive
-        self.document = pdfium.PdfDocument(data)
+    def __init__(self, stream):
+        """`stream`: a seekable binary file; pdfium reads from it as pages are needed."""
+        stream.seek(0)
+        self._stream = stream  # keep it open and alive while the document is
+        self.document = pdfium.PdfDocument(stream)
 
     def __len__(self) -> int:
         return len(self.document)

@@ -1,6 +1,6 @@
 """Read one file: its text (text layer, DOCX/ODT, or OCR), the header fields, the signatures.
 
-Pure: bytes in, a `Reading` out; no database. Pages are read in the order the fields need
+Pure: a file (bytes or a path) in, a `Reading` out; no database. Pages are read in the order the fields need
 them — the first page (header), then the last (signing block), then the ones before it —
 and reading stops as soon as the fields are found, so a 50-page scan costs two pages of OCR.
 """
@@ -70,7 +70,7 @@ class Reading:
 class _Source:
     """The pages of a file, each read once: a text layer when there is one, else OCR."""
 
-    def __init__(self, reading: Reading, *, kind: str, data: bytes):
+    def __init__(self, reading: Reading, *, kind: str, stream):
         self.reading = reading
         self.kind = kind
         self.cache: dict[int, list[Line]] = {}
@@ -80,12 +80,13 @@ class _Source:
         if kind == FileKind.PDF:
             from .pdf import PdfPages
 
-            self.pdf = PdfPages(data)
+            self.pdf = PdfPages(stream)
             reading.pages = len(self.pdf)
         elif kind in (FileKind.JPEG, FileKind.PNG):
             from PIL import Image
 
-            image = Image.open(io.BytesIO(data))
+            stream.seek(0)
+            image = Image.open(stream)
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise ValueError(f"image too large: {image.width}×{image.height}")
             image.draft("L", (ocr.MAX_SIDE, ocr.MAX_SIDE))  # a JPEG decodes at reduced size
@@ -95,13 +96,13 @@ class _Source:
         elif kind == FileKind.DOCX:
             from .office import docx_lines
 
-            self.cache[0] = header.to_content(docx_lines(data))
+            self.cache[0] = header.to_content(docx_lines(stream))
             reading.pages = 1
             self._used(TEXT if self.cache[0] else NONE)
         elif kind == FileKind.ODT:
             from .office import odt_lines
 
-            self.cache[0] = header.to_content(odt_lines(data))
+            self.cache[0] = header.to_content(odt_lines(stream))
             reading.pages = 1
             self._used(TEXT if self.cache[0] else NONE)
 
@@ -162,12 +163,20 @@ class _Source:
         return result.lines
 
 
-def read_document(data: bytes, *, trust_roots: list | None = None) -> Reading:
-    """Read the file `data` (any allowlisted type). Raises ocr.OcrUnavailable when a scan
-    needs OCR and Tesseract (with its Vietnamese data) is missing."""
+def read_document(source, *, trust_roots: list | None = None) -> Reading:
+    """Read a file (`source`: its bytes, or a path) of any allowlisted type. Large files
+    are read from disk as needed, never whole into memory. Raises ocr.OcrUnavailable when
+    a scan needs OCR and Tesseract (with its Vietnamese data) is missing."""
+    if isinstance(source, bytes | bytearray):
+        return _read(io.BytesIO(source), trust_roots)
+    with open(source, "rb") as stream:
+        return _read(stream, trust_roots)
+
+
+def _read(stream, trust_roots) -> Reading:
     started = time.perf_counter()
     try:
-        kind = detect_type(io.BytesIO(data)).kind
+        kind = detect_type(stream).kind
     except ValidationError:
         kind = None
     reading = Reading(kind=kind)
@@ -176,7 +185,7 @@ def read_document(data: bytes, *, trust_roots: list | None = None) -> Reading:
         reading.timings["total_ms"] = _ms(started)
         return reading
     try:
-        source = _Source(reading, kind=kind, data=data)
+        source = _Source(reading, kind=kind, stream=stream)
     except Exception as exc:  # a damaged file: no text can be read from it
         logger.info("file not opened for reading: %s", exc)
         reading.warnings = own_warnings(reading)
@@ -190,7 +199,7 @@ def read_document(data: bytes, *, trust_roots: list | None = None) -> Reading:
         vocabulary.correct_fields(reading.fields)
     if kind == FileKind.PDF:
         signatures_started = time.perf_counter()
-        reading.signatures = check_signatures(data, trust_roots=list(trust_roots or []))
+        reading.signatures = check_signatures(stream, trust_roots=list(trust_roots or []))
         reading.timings["signatures_ms"] = _ms(signatures_started)
     reading.warnings.extend(own_warnings(reading))
     reading.text = "\n".join(

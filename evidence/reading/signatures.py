@@ -15,7 +15,6 @@ that wants revocation checks feeds them to its own archive process.
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -92,14 +91,23 @@ def _chains(certificate, intermediates, context) -> bool:
     return True
 
 
-def has_signatures(data: bytes) -> bool:
-    return b"/ByteRange" in data and (b"/Sig" in data or b"/DocTimeStamp" in data)
+def has_signatures(stream) -> bool:
+    """Whether the PDF (a seekable binary file) has a signature dictionary at all, scanned
+    in chunks (a 50 MB scan is never read into memory for this)."""
+    stream.seek(0)
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        if b"/ByteRange" in tail + chunk:
+            return True
+        tail = chunk[-16:]
+    return False
 
 
-def check_signatures(data: bytes, *, trust_roots: list) -> list[SignatureCheck]:
-    """Every embedded signature of the PDF `data`, in signing order."""
-    if not has_signatures(data):
+def check_signatures(stream, *, trust_roots: list) -> list[SignatureCheck]:
+    """Every embedded signature of the PDF `stream` (a seekable binary file), in order."""
+    if not has_signatures(stream):
         return []
+    stream.seek(0)
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -108,7 +116,7 @@ def check_signatures(data: bytes, *, trust_roots: list) -> list[SignatureCheck]:
     from pyhanko_certvalidator import ValidationContext
 
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader = PdfFileReader(stream, strict=False)
         embedded = list(reader.embedded_regular_signatures)
     except Exception as exc:  # a PDF pyHanko cannot parse: no signature can be trusted
         logger.info("signatures unreadable: %s", exc)
