@@ -21,7 +21,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCH_DB = "parindex_bench"
+BENCH_DB = os.environ.get("BENCH_DATABASE", "parindex_bench")  # a name of one's own: no clash
 
 
 def _prepare_database() -> str:

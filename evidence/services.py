@@ -429,12 +429,18 @@ def _local_copy(key: str):
         yield copy.name
 
 
-def evidence_reading_run(*, file_id: int) -> str:
-    """Read a stored file and keep what was read (the Celery task's work).
+NEEDS_OCR = "needs_ocr"
 
+
+def evidence_reading_run(*, file_id: int, allow_ocr: bool = False) -> str:
+    """Read a stored file and keep what was read (the Celery tasks' work).
+
+    In two passes so that a burst of uploads does not make text files wait behind scans:
+    the first (`allow_ocr=False`) reads files with text; a file with a page to OCR is sent
+    to the OCR task instead (EVIDENCE_OCR_QUEUE, the end of the queue), which reads it all.
     Safe to run twice: a file already read by this version of the reader is left as it is;
     otherwise it is read again from the stored bytes and the row rewritten (corrections are
-    separate rows and stay). Returns the state the reading ends in.
+    separate rows and stay). Returns the state the reading ends in (or "needs_ocr").
     """
     with transaction.atomic():
         evidence_file = EvidenceFile.objects.filter(pk=file_id).first()
@@ -451,7 +457,13 @@ def evidence_reading_run(*, file_id: int) -> str:
     started = timezone.now()
     try:
         with _local_copy(evidence_file.storage_key) as path:
-            result = reading.read_document(path, trust_roots=_trust_roots())
+            result = reading.read_document(path, trust_roots=_trust_roots(), allow_ocr=allow_ocr)
+    except reading.NeedsOcr:
+        from .tasks import evidence_ocr_task  # tasks call the services
+
+        queue = getattr(settings, "EVIDENCE_OCR_QUEUE", "") or None
+        transaction.on_commit(lambda: evidence_ocr_task.apply_async((file_id,), queue=queue))
+        return NEEDS_OCR
     except reading.OcrUnavailable as exc:
         logger.error("evidence not read (OCR unavailable): file=%s %s", file_id, exc)
         return _reading_failed(row.pk, str(exc))

@@ -186,6 +186,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EVIDENCE_TRUST_ROOTS = os.environ.get("EVIDENCE_TRUST_ROOTS", "")
 EVIDENCE_READING = os.environ.get("EVIDENCE_READING", "true").lower() not in ("0", "false", "no")
 TESSERACT_CMD = os.environ.get("TESSERACT_CMD", "")
+# The Celery queue of the OCR task (empty: the default queue, behind the files already
+# waiting); a separate queue lets a dedicated worker do the OCR.
+EVIDENCE_OCR_QUEUE = os.environ.get("EVIDENCE_OCR_QUEUE", "")
+# OCR is background work: Tesseract runs at this niceness so pages answer first.
+EVIDENCE_OCR_NICE = int(os.environ.get("EVIDENCE_OCR_NICE", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(

@@ -6,7 +6,7 @@ A pure layer (no database): `read_document(bytes, trust_roots=…)` returns a `R
 
 from .header import DocumentFields
 from .ocr import OcrUnavailable, tesseract_problem
-from .reader import NONE, OCR, READER_VERSION, TEXT, Reading, read_document
+from .reader import NONE, OCR, READER_VERSION, TEXT, NeedsOcr, Reading, read_document
 from .signatures import SignatureCheck, load_trust_roots
 from .warnings import warning, warning_text
 
@@ -16,6 +16,7 @@ __all__ = [
     "READER_VERSION",
     "TEXT",
     "DocumentFields",
+    "NeedsOcr",
     "OcrUnavailable",
     "Reading",
     "SignatureCheck",

@@ -43,6 +43,12 @@ def tesseract_path() -> str | None:
     return configured or os.environ.get("TESSERACT_CMD") or shutil.which("tesseract")
 
 
+def _niceness() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "EVIDENCE_OCR_NICE", 10)) if settings.configured else 10
+
+
 def tesseract_problem() -> str | None:
     """Why OCR cannot run here (None: it can)."""
     path = tesseract_path()
@@ -115,9 +121,12 @@ def _tesseract(image: Image.Image, *args: str) -> str:
         raise OcrUnavailable(tesseract_problem() or "tesseract not found")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
+    nice = shutil.which("nice")
+    niceness = _niceness()
+    prefix = [nice, "-n", str(niceness)] if nice and niceness else []
     try:
         done = subprocess.run(
-            [path, "stdin", "stdout", *args],
+            [*prefix, path, "stdin", "stdout", *args],
             input=buffer.getvalue(),
             capture_output=True,
             timeout=TIMEOUT,

@@ -33,6 +33,10 @@ READER_VERSION = 1  # bump when the reading of a file would change; stored readi
 READABLE_KINDS = frozenset({FileKind.PDF, FileKind.DOCX, FileKind.ODT, FileKind.JPEG, FileKind.PNG})
 
 
+class NeedsOcr(Exception):
+    """Raised by `read_document(..., allow_ocr=False)` for a file with a page to OCR."""
+
+
 @dataclass
 class Reading:
     kind: str | None
@@ -70,7 +74,8 @@ class Reading:
 class _Source:
     """The pages of a file, each read once: a text layer when there is one, else OCR."""
 
-    def __init__(self, reading: Reading, *, kind: str, stream):
+    def __init__(self, reading: Reading, *, kind: str, stream, allow_ocr: bool = True):
+        self.allow_ocr = allow_ocr
         self.reading = reading
         self.kind = kind
         self.cache: dict[int, list[Line]] = {}
@@ -115,7 +120,7 @@ class _Source:
             return self.cache[index]
         try:
             lines = self._page(index)
-        except ocr.OcrUnavailable:
+        except (ocr.OcrUnavailable, NeedsOcr):
             raise
         except Exception as exc:  # a damaged page: nothing read from it, the others still are
             logger.info("page %s not read: %s", index + 1, exc)
@@ -146,6 +151,8 @@ class _Source:
             self.reading.text_source = source
 
     def _ocr(self, image, index: int) -> list[Line]:
+        if not self.allow_ocr:
+            raise NeedsOcr(index)
         started = time.perf_counter()
         result = ocr.ocr_page(image, page=index)
         self.ocr_seconds += time.perf_counter() - started
@@ -163,17 +170,18 @@ class _Source:
         return result.lines
 
 
-def read_document(source, *, trust_roots: list | None = None) -> Reading:
+def read_document(source, *, trust_roots: list | None = None, allow_ocr: bool = True) -> Reading:
     """Read a file (`source`: its bytes, or a path) of any allowlisted type. Large files
     are read from disk as needed, never whole into memory. Raises ocr.OcrUnavailable when
-    a scan needs OCR and Tesseract (with its Vietnamese data) is missing."""
+    a scan needs OCR and Tesseract (with its Vietnamese data) is missing, and NeedsOcr
+    (at once, before any OCR) when `allow_ocr` is false and a page has no text."""
     if isinstance(source, bytes | bytearray):
-        return _read(io.BytesIO(source), trust_roots)
+        return _read(io.BytesIO(source), trust_roots, allow_ocr)
     with open(source, "rb") as stream:
-        return _read(stream, trust_roots)
+        return _read(stream, trust_roots, allow_ocr)
 
 
-def _read(stream, trust_roots) -> Reading:
+def _read(stream, trust_roots, allow_ocr: bool) -> Reading:
     started = time.perf_counter()
     try:
         kind = detect_type(stream).kind
@@ -185,7 +193,7 @@ def _read(stream, trust_roots) -> Reading:
         reading.timings["total_ms"] = _ms(started)
         return reading
     try:
-        source = _Source(reading, kind=kind, stream=stream)
+        source = _Source(reading, kind=kind, stream=stream, allow_ocr=allow_ocr)
     except Exception as exc:  # a damaged file: no text can be read from it
         logger.info("file not opened for reading: %s", exc)
         reading.warnings = own_warnings(reading)

@@ -242,3 +242,25 @@ def test_warnings_confirmation_only_by_the_head(reading_world):
         actor=w.head, assessment=w.assessment, warnings=[{"criterion": "1.1", "warnings": ["x"]}]
     )
     assert WarningsConfirmation.objects.get() == row and row.confirmed_by == w.head
+
+
+def test_scan_is_handed_to_the_ocr_task_so_text_files_do_not_wait(
+    reading_world, settings, django_capture_on_commit_callbacks
+):
+    require_tesseract()
+    w = reading_world
+    settings.EVIDENCE_READING = False  # stored only; the passes are run here one by one
+    image = c.render_pages(c.doc_pdf(PLAN_2024), dpi=200)[0]
+    scan = w.upload(
+        c.jpeg(c.scanned(image, angle=1.0, seed=2)),
+        "scan.jpg",
+        capture=django_capture_on_commit_callbacks,
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.evidence_reading_run(file_id=scan.pk) == services.NEEDS_OCR
+    reading = EvidenceReading.objects.get(file=scan)
+    assert reading.state == ReadingState.RUNNING and reading.fields == {}
+    assert len(callbacks) == 1  # the OCR task, queued behind what is already waiting
+    assert services.evidence_reading_run(file_id=scan.pk, allow_ocr=True) == ReadingState.DONE
+    reading.refresh_from_db()
+    assert reading.text_source == "ocr" and reading.fields["number"] == "156"
