@@ -7,10 +7,12 @@
 - `reading_scan50_s`, `reading_scan50_peak_mb`: a 50-page scan read in a fresh process whose
   process tree (Python and its Tesseract children) is sampled every 25 ms; ≤ 15 s, ≤ 400 MB.
 - `reading_upload_p95_ms`, `reading_files_per_min`: 20 users upload 100 files at once (70
-  text PDF/DOCX, 30 one-page scans) to gunicorn while one Celery worker (2 processes) reads
-  them from Redis; the uploads answer before the reading (p95 ≤ 500 ms), the bench waits
-  for the queue to drain and prints files read per minute and the time to the card under
-  that load. Needs CELERY_BROKER_URL (Redis); without it this part is skipped, said so.
+  text PDF/DOCX, 30 one-page scans) to gunicorn, first with no worker running
+  (`reading_upload_alone_*`: the uploads as before), then while one Celery worker (one
+  process by default, niced) reads them from Redis; the uploads answer before the reading (p95 ≤
+  500 ms); the bench waits for the queue to drain and prints files read per minute and the
+  time to the card under that load. Needs CELERY_BROKER_URL (Redis); without it this part
+  is skipped, said so.
 
 Files are made by the test corpus builder (tests/evidence/corpus.py), each one different
 (its number), so none is a duplicate of another.
@@ -37,6 +39,8 @@ SCAN_RUNS = 10
 LOAD_USERS = 20
 LOAD_FILES = 100
 LOAD_SCANS = 30
+# One reading process on this 2-core machine leaves a core to the pages (BENCH_READING_WORKERS)
+WORKER_PROCESSES = int(os.environ.get("BENCH_READING_WORKERS", "1"))
 READ_ONE = """
 import json, os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
@@ -231,9 +235,13 @@ def _scan50(workdir: Path) -> dict:
 
 
 def _worker(workdir: Path, env: dict) -> subprocess.Popen:
+    """A Celery worker of WORKER_PROCESSES processes, niced: background reading yields the
+    CPU to pages (what the README advises for production)."""
     log = open(workdir / "worker.log", "ab")  # noqa: SIM115 — closed with the process
+    nice = shutil.which("nice")
     return subprocess.Popen(
         [
+            *([nice, "-n", "10"] if nice else []),
             sys.executable,
             "-m",
             "celery",
@@ -256,9 +264,79 @@ def _worker(workdir: Path, env: dict) -> subprocess.Popen:
     )
 
 
-def _under_load(workdir: Path) -> dict:
+def _load_files(c) -> list[tuple[str, str, bytes, str]]:
+    """100 different files: 30 one-page scans (JPEG), 35 text PDFs, 35 DOCX."""
+    files = []
+    for index in range(LOAD_FILES):
+        if index % 10 in (1, 4, 7):
+            doc = _variant(c, "kh-stp-2024", 3000 + index)
+            image = c.scanned(c.render_pages(c.doc_pdf(doc), dpi=200)[0], angle=1.0, seed=index)
+            files.append((f"scan-{index}.jpg", "image/jpeg", c.jpeg(image), "scan"))
+        elif index % 2:
+            doc = _variant(c, "bc-stp", 3000 + index)
+            files.append((f"bc-{index}.docx", "application/octet-stream", c.doc_docx(doc), "text"))
+        else:
+            doc = _variant(c, "kh-snv", 3000 + index)
+            files.append((f"kh-{index}.pdf", "application/pdf", c.doc_pdf(doc), "text"))
+    return files
+
+
+def _burst(host_port, sessions, assessments, leaf, files) -> tuple[list, dict, list]:
+    """Every user uploads their share of `files` one after the other, all users at once."""
     import http.client
 
+    latencies: list[float] = []
+    sent_at: dict[str, float] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def user_uploads(slot: int):
+        cookie, token = sessions[slot]
+        assessment = assessments[slot]
+        for index in range(slot, len(files), len(sessions)):
+            name, content_type, data, _kind = files[index]
+            boundary = f"----bench-{uuid.uuid4().hex}"
+            body = (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                    f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'
+                ).encode()
+                + data
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection(*host_port, timeout=120)
+            conn.request(
+                "POST",
+                f"/tai-lieu/ho-so/{assessment.id}/tieu-chi/{leaf.id}/tai-len/",
+                body=body,
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Cookie": cookie,
+                    "X-CSRFToken": token,
+                    "Accept": "application/json",
+                },
+            )
+            response = conn.getresponse()
+            answer = response.read()
+            conn.close()
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                sent_at[name] = time.perf_counter()
+                if response.status != 201:
+                    errors.append(f"{name}: HTTP {response.status} {answer[:120]!r}")
+
+    threads = [threading.Thread(target=user_uploads, args=(s,)) for s in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, sent_at, errors
+
+
+def _under_load(workdir: Path) -> dict:
+    """The same burst of 100 uploads twice: with no worker (the uploads alone, "before"),
+    then while a worker reads them; the second time the bench waits for the queue."""
     import psutil
 
     from bench.measure_web import (
@@ -285,44 +363,35 @@ def _under_load(workdir: Path) -> dict:
         )
         leaf = Criterion.objects.filter(period=period, is_leaf=True, kind="scored").first()
         users = _staff_users([a.unit for a in assessments], prefix="reading-load")
-        files = []
-        for index in range(LOAD_FILES):
-            if index % 10 in (1, 4, 7):  # 30 scans
-                doc = _variant(c, "kh-stp-2024", 3000 + index)
-                image = c.scanned(c.render_pages(c.doc_pdf(doc), dpi=200)[0], angle=1.0, seed=index)
-                files.append((f"scan-{index}.jpg", "image/jpeg", c.jpeg(image), "scan"))
-            elif index % 2:
-                doc = _variant(c, "bc-stp", 3000 + index)
-                files.append(
-                    (
-                        f"bc-{index}.docx",
-                        "application/octet-stream",
-                        c.doc_docx(doc),
-                        "text",
-                    )
-                )
-            else:
-                doc = _variant(c, "kh-snv", 3000 + index)
-                files.append((f"kh-{index}.pdf", "application/pdf", c.doc_pdf(doc), "text"))
+        files = _load_files(c)
+        kinds = {f[0]: f[3] for f in files}
         celery_app.control.purge()
-        media = workdir / "media"
-        with gunicorn(workdir=workdir) as (server, host):
-            env = {
-                **os.environ,
-                "DJANGO_MEDIA_ROOT": str(media),
-                "DJANGO_LOG_LEVEL": "WARNING",
-                "DJANGO_DEBUG": "false",
-                "DJANGO_SECURE_SSL_REDIRECT": "false",
-            }
-            worker = _worker(workdir, env)
+        with gunicorn(workdir=workdir) as (_server, host):
             host_port = ("127.0.0.1", int(host.rsplit(":", 1)[1]))
             sessions = [_login(host_port, user.username) for user in users]
-            time.sleep(3)  # the worker connects to the broker
-            latencies: list[float] = []
-            sent_at: dict[str, float] = {}
-            errors: list[str] = []
-            lock = threading.Lock()
-            worker_process = psutil.Process(worker.pid)
+            # Warm every gunicorn worker up (first-request imports), then start from empty.
+            warm = [
+                (f"warm-{i}.pdf", "application/pdf", c.doc_pdf(_variant(c, "kh-snv", 9000 + i)), "")
+                for i in range(2 * LOAD_USERS)
+            ]
+            _burst(host_port, sessions, assessments, leaf, warm)
+            celery_app.control.purge()
+            _evidence_remove(period)
+            alone, _sent, alone_errors = _burst(host_port, sessions, assessments, leaf, files)
+            celery_app.control.purge()
+            _evidence_remove(period)
+            worker = _worker(
+                workdir,
+                {
+                    **os.environ,
+                    "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+                    "DJANGO_LOG_LEVEL": "WARNING",
+                    "DJANGO_DEBUG": "false",
+                    "DJANGO_SECURE_SSL_REDIRECT": "false",
+                },
+            )
+            time.sleep(4)  # the worker connects to the broker
+            watched = psutil.Process(worker.pid)
             peak_worker = 0.0
             stop = threading.Event()
 
@@ -332,72 +401,27 @@ def _under_load(workdir: Path) -> dict:
                     try:
                         rss = sum(
                             p.memory_info().rss
-                            for p in [worker_process, *worker_process.children(recursive=True)]
+                            for p in [watched, *watched.children(recursive=True)]
                         )
                         peak_worker = max(peak_worker, rss / 2**20)
                     except psutil.Error:
                         pass
                     stop.wait(0.1)
 
-            def user_uploads(slot: int):
-                cookie, token = sessions[slot]
-                assessment = assessments[slot]
-                for index in range(slot, LOAD_FILES, LOAD_USERS):
-                    name, content_type, data, _kind = files[index]
-                    boundary = f"----bench-{uuid.uuid4().hex}"
-                    body = (
-                        (
-                            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-                            f'filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n'
-                        ).encode()
-                        + data
-                        + f"\r\n--{boundary}--\r\n".encode()
-                    )
-                    started = time.perf_counter()
-                    conn = http.client.HTTPConnection(*host_port, timeout=120)
-                    conn.request(
-                        "POST",
-                        f"/tai-lieu/ho-so/{assessment.id}/tieu-chi/{leaf.id}/tai-len/",
-                        body=body,
-                        headers={
-                            "Content-Type": f"multipart/form-data; boundary={boundary}",
-                            "Cookie": cookie,
-                            "X-CSRFToken": token,
-                            "Accept": "application/json",
-                        },
-                    )
-                    response = conn.getresponse()
-                    answer = response.read()
-                    conn.close()
-                    elapsed = time.perf_counter() - started
-                    with lock:
-                        latencies.append(elapsed)
-                        sent_at[name] = time.perf_counter()
-                        if response.status != 201:
-                            errors.append(f"{name}: HTTP {response.status} {answer[:120]!r}")
-
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             began = time.perf_counter()
-            threads = [
-                threading.Thread(target=user_uploads, args=(slot,)) for slot in range(len(users))
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            latencies, sent_at, errors = _burst(host_port, sessions, assessments, leaf, files)
             uploads_done = time.perf_counter() - began
-            # Drain: poll the readings until every file is read (or 10 minutes).
             done_at: dict[str, float] = {}
             deadline = time.monotonic() + 600
-            names = {f[0]: f[3] for f in files}
             while len(done_at) < LOAD_FILES and time.monotonic() < deadline:
                 rows = EvidenceReading.objects.filter(
                     file__assessment__period=period,
                     state__in=[ReadingState.DONE, ReadingState.FAILED],
-                ).values_list("file__original_name", "state")
+                ).values_list("file__original_name", flat=True)
                 now = time.perf_counter()
-                for name, _state in rows:
+                for name in rows:
                     done_at.setdefault(name, now)
                 time.sleep(0.2)
             drained = time.perf_counter() - began
@@ -406,25 +430,29 @@ def _under_load(workdir: Path) -> dict:
             failed = EvidenceReading.objects.filter(
                 file__assessment__period=period, state=ReadingState.FAILED
             ).count()
-        to_card = {"text": [], "scan": []}
+        to_card: dict[str, list] = {"text": [], "scan": []}
         for name, finished in done_at.items():
             if name in sent_at:
-                to_card[names[name]].append(finished - sent_at[name])
+                to_card[kinds[name]].append(finished - sent_at[name])
         return {
+            # Other work on the machine (the 1-minute load average when the bursts ended).
+            "reading_machine_load": round(os.getloadavg()[0], 1),
             "reading_upload_p95_ms": round(_p95(latencies) * 1000),
             "reading_upload_p50_ms": round(statistics.median(latencies) * 1000),
-            "reading_upload_errors": len(errors),
+            "reading_upload_alone_p95_ms": round(_p95(alone) * 1000),
+            "reading_upload_alone_p50_ms": round(statistics.median(alone) * 1000),
+            "reading_upload_errors": len(errors) + len(alone_errors),
             "reading_uploads_s": round(uploads_done, 1),
             "reading_drained_s": round(drained, 1),
             "reading_files_read": len(done_at),
             "reading_files_failed": failed,
             "reading_files_per_min": round(len(done_at) / drained * 60, 1),
-            "reading_load_text_card_p95_s": round(_p95(to_card["text"]), 1)
-            if to_card["text"]
-            else None,
-            "reading_load_scan_card_p95_s": round(_p95(to_card["scan"]), 1)
-            if to_card["scan"]
-            else None,
+            "reading_load_text_card_p95_s": (
+                round(_p95(to_card["text"]), 1) if to_card["text"] else None
+            ),
+            "reading_load_scan_card_p95_s": (
+                round(_p95(to_card["scan"]), 1) if to_card["scan"] else None
+            ),
             "reading_worker_peak_mb": round(peak_worker, 1),
         }
     finally:
