@@ -3,6 +3,19 @@ from django.contrib import admin
 from .models import EvidenceFile, EvidenceLink, EvidenceReading, ReadingCorrection
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is changed through the services only (audit fields, storage, readings)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
     extra = 0
@@ -12,9 +25,7 @@ class EvidenceLinkInline(admin.TabularInline):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
-    """Read-only: evidence is changed through the services (audit fields, storage)."""
-
+class EvidenceFileAdmin(ReadOnlyAdmin):
     list_display = [
         "original_name",
         "assessment",
@@ -31,29 +42,11 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     list_select_related = ["assessment__unit", "assessment__period", "uploaded_by"]
     inlines = [EvidenceLinkInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(admin.ModelAdmin):
+class EvidenceLinkAdmin(ReadOnlyAdmin):
     list_display = ["file", "criterion", "linked_by", "linked_at", "removed_at"]
     list_select_related = ["file", "criterion", "linked_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadingCorrectionInline(admin.TabularInline):
@@ -65,20 +58,11 @@ class ReadingCorrectionInline(admin.TabularInline):
 
 
 @admin.register(EvidenceReading)
-class EvidenceReadingAdmin(admin.ModelAdmin):
-    """Read-only: readings are written by the task, corrections by the services."""
+class EvidenceReadingAdmin(ReadOnlyAdmin):
+    """Readings are written by the task, corrections by the services."""
 
     list_display = ["file", "state", "text_source", "is_document", "is_draft", "finished_at"]
     list_filter = ["state", "text_source", "is_document", "is_draft"]
     search_fields = ["file__original_name", "number_key"]
     list_select_related = ["file"]
     inlines = [ReadingCorrectionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

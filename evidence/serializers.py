@@ -66,7 +66,7 @@ class ReadingSerializer(serializers.Serializer):
     warnings = WarningSerializer(many=True)
 
 
-def reading_data(cards, evidence_file: EvidenceFile, codes: list[str]) -> dict | None:
+def reading_data(cards, evidence_file: EvidenceFile) -> dict | None:
     """The `reading` of a file from evidence.selectors.evidence_cards (no query)."""
     card = cards.get(evidence_file.pk) if cards is not None else None
     if card is None or not card.state:
@@ -138,7 +138,7 @@ class EvidenceFileSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReadingSerializer(allow_null=True))
     def get_reading(self, obj: EvidenceFile) -> dict | None:
-        data = reading_data(self.context.get("cards"), obj, self.get_criterion_codes(obj))
+        data = reading_data(self.context.get("cards"), obj)
         return ReadingSerializer(data).data if data is not None else None
 
 

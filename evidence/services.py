@@ -379,7 +379,7 @@ def _load_roots(path: str, stamp: float) -> list:
     return reading.load_trust_roots(path)
 
 
-def _reading_save(reading_row: EvidenceReading, result, *, started) -> None:
+def _reading_save(reading_row: EvidenceReading, result) -> None:
     document = result.document
     reading_row.state = ReadingState.DONE
     reading_row.text_source = result.text_source
@@ -454,7 +454,6 @@ def evidence_reading_run(*, file_id: int, allow_ocr: bool = False) -> str:
         row.started_at = timezone.now()
         row.attempts += 1
         row.save(update_fields=["state", "started_at", "attempts"])
-    started = timezone.now()
     try:
         with _local_copy(evidence_file.storage_key) as path:
             result = reading.read_document(path, trust_roots=_trust_roots(), allow_ocr=allow_ocr)
@@ -472,7 +471,7 @@ def evidence_reading_run(*, file_id: int, allow_ocr: bool = False) -> str:
         return _reading_failed(row.pk, f"{type(exc).__name__}: {exc}"[:1000])
     with transaction.atomic():
         row = EvidenceReading.objects.select_for_update().get(pk=row.pk)
-        _reading_save(row, result, started=started)
+        _reading_save(row, result)
     return row.state
 
 

@@ -163,7 +163,6 @@ _DATE = re.compile(
 _SUBJECT = re.compile(r"^\W{0,2}V\s*/\s*V\b\.?\s*[:.]?\s*")
 _DRAFT = re.compile(r"^\W*DU\s*THAO\W*$")
 _ADDRESSEE = re.compile(r"^\W*KINH\s*GUI")
-_RECIPIENTS = re.compile(r"^\W*NOI\s*NHAN")
 _BODY_START = re.compile(
     r"^\W*(CAN CU|THUC HIEN|THEO |NHAM |DE |TREN CO SO|DIEU [0-9]|PHAN |CHUONG [IVX0-9]|"
     r"[IVX]+\.|[0-9]+\.|KINH GUI|NOI NHAN)"

@@ -10,18 +10,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-DOCUMENT_KEYS = [
-    "number",
-    "symbol",
-    "issued_on",
-    "place",
-    "issuer",
-    "parent_issuer",
-    "doc_type",
-    "title",
-    "signer",
-    "signer_title",
-]
+from tests.evidence.corpus import FIELD_NAMES
+
+DOCUMENT_KEYS = list(FIELD_NAMES)  # in the contract's order
 SIGNATURE_KEYS = ["signer", "signed_at", "intact", "trusted", "expired", "modified_after_signing"]
 
 
