@@ -15,6 +15,8 @@ that wants revocation checks feeds them to its own archive process.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -73,8 +75,6 @@ def _validity(certificate) -> tuple[datetime, datetime]:
 
 
 def _chains(certificate, intermediates, context) -> bool:
-    import asyncio
-
     from pyhanko_certvalidator import CertificateValidator
     from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
@@ -104,9 +104,21 @@ def has_signatures(stream) -> bool:
 
 
 def check_signatures(stream, *, trust_roots: list) -> list[SignatureCheck]:
-    """Every embedded signature of the PDF `stream` (a seekable binary file), in order."""
+    """Every embedded signature of the PDF `stream` (a seekable binary file), in order.
+
+    pyHanko's synchronous API runs its own event loop; where one is already running in this
+    thread (an async server, a browser driver) the check runs in a thread of its own."""
     if not has_signatures(stream):
         return []
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _check_signatures(stream, trust_roots)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_check_signatures, stream, trust_roots).result()
+
+
+def _check_signatures(stream, trust_roots: list) -> list[SignatureCheck]:
     stream.seek(0)
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel

@@ -841,6 +841,20 @@ def make_pki() -> TestPki:
 
 
 def sign(pdf: bytes, pki: TestPki, who: str, *, field_name: str = "Signature1") -> bytes:
+    """Signed by `who` with pyHanko (in a thread of its own when an event loop runs here:
+    pyHanko's synchronous API starts its own, and the browser tests' driver keeps one)."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign(pdf, pki, who, field_name)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign, pdf, pki, who, field_name).result()
+
+
+def _sign(pdf: bytes, pki: TestPki, who: str, field_name: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
