@@ -7,9 +7,10 @@
 - `reading_scan50_s`, `reading_scan50_peak_mb`: a 50-page scan read in a fresh process whose
   process tree (Python and its Tesseract children) is sampled every 25 ms; ≤ 15 s, ≤ 400 MB.
 - `reading_upload_p95_ms`, `reading_files_per_min`: 20 users upload 100 files at once (70
-  text PDF/DOCX, 30 one-page scans) to gunicorn, first with no worker running
-  (`reading_upload_alone_*`: the uploads as before), then while one Celery worker (one
-  process by default, niced) reads them from Redis; the uploads answer before the reading (p95 ≤
+  text PDF/DOCX, 30 one-page scans) to gunicorn three times: with reading off
+  (`reading_upload_before_*`: the uploads as before this step), with reading on and no
+  worker running (`reading_upload_alone_*`: the queueing alone), then while one Celery
+  worker (one process by default, niced) reads them from Redis; the uploads answer before the reading (p95 ≤
   500 ms); the bench waits for the queue to drain and prints files read per minute and the
   time to the card under that load. Needs CELERY_BROKER_URL (Redis); without it this part
   is skipped, said so.
@@ -366,17 +367,28 @@ def _under_load(workdir: Path) -> dict:
         files = _load_files(c)
         kinds = {f[0]: f[3] for f in files}
         celery_app.control.purge()
-        with gunicorn(workdir=workdir) as (_server, host):
-            host_port = ("127.0.0.1", int(host.rsplit(":", 1)[1]))
+        warm = [
+            (f"warm-{i}.pdf", "application/pdf", c.doc_pdf(_variant(c, "kh-snv", 9000 + i)), "")
+            for i in range(2 * LOAD_USERS)
+        ]
+
+        def warmed(host_port):
+            """Sessions of the users, every gunicorn worker warmed up, no file left."""
             sessions = [_login(host_port, user.username) for user in users]
-            # Warm every gunicorn worker up (first-request imports), then start from empty.
-            warm = [
-                (f"warm-{i}.pdf", "application/pdf", c.doc_pdf(_variant(c, "kh-snv", 9000 + i)), "")
-                for i in range(2 * LOAD_USERS)
-            ]
             _burst(host_port, sessions, assessments, leaf, warm)
             celery_app.control.purge()
             _evidence_remove(period)
+            return sessions
+
+        # Before: the same portal without reading (what uploads cost before this step).
+        with gunicorn(workdir=workdir, extra_env={"EVIDENCE_READING": "false"}) as (_s, host):
+            host_port = ("127.0.0.1", int(host.rsplit(":", 1)[1]))
+            sessions = warmed(host_port)
+            before, _sent, before_errors = _burst(host_port, sessions, assessments, leaf, files)
+            _evidence_remove(period)
+        with gunicorn(workdir=workdir) as (_server, host):
+            host_port = ("127.0.0.1", int(host.rsplit(":", 1)[1]))
+            sessions = warmed(host_port)
             alone, _sent, alone_errors = _burst(host_port, sessions, assessments, leaf, files)
             celery_app.control.purge()
             _evidence_remove(period)
@@ -390,7 +402,20 @@ def _under_load(workdir: Path) -> dict:
                     "DJANGO_SECURE_SSL_REDIRECT": "false",
                 },
             )
-            time.sleep(4)  # the worker connects to the broker
+            # The worker warmed up too (its first reading imports the readers, OCR included),
+            # as a worker that has been running for a while is.
+            first = [warm[0], files[1]]
+            _burst(host_port, sessions[:1], assessments[:1], leaf, first)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and (
+                EvidenceReading.objects.filter(
+                    file__assessment__period=period,
+                    state__in=[ReadingState.DONE, ReadingState.FAILED],
+                ).count()
+                < len(first)
+            ):
+                time.sleep(0.2)
+            _evidence_remove(period)
             watched = psutil.Process(worker.pid)
             peak_worker = 0.0
             stop = threading.Event()
@@ -441,7 +466,9 @@ def _under_load(workdir: Path) -> dict:
             "reading_upload_p50_ms": round(statistics.median(latencies) * 1000),
             "reading_upload_alone_p95_ms": round(_p95(alone) * 1000),
             "reading_upload_alone_p50_ms": round(statistics.median(alone) * 1000),
-            "reading_upload_errors": len(errors) + len(alone_errors),
+            "reading_upload_before_p95_ms": round(_p95(before) * 1000),
+            "reading_upload_before_p50_ms": round(statistics.median(before) * 1000),
+            "reading_upload_errors": len(errors) + len(alone_errors) + len(before_errors),
             "reading_uploads_s": round(uploads_done, 1),
             "reading_drained_s": round(drained, 1),
             "reading_files_read": len(done_at),
