@@ -108,6 +108,23 @@ def main(argv=None) -> int:
                     **before[scale],
                     "measured_at": before[scale].get("measured_at") or before.get("measured_at"),
                 }
+            elif skip and isinstance(before.get(scale), dict):
+                # Steps skipped this time keep their figures from the run before (marked).
+                kept = {
+                    key: value
+                    for key, value in before[scale].items()
+                    if key not in out[scale]
+                    and not key.endswith("_skipped")
+                    and key not in ("kept_from_before", "kept_measured_at")
+                }
+                if kept:
+                    out[scale] = {
+                        **kept,
+                        **{k: v for k, v in out[scale].items() if not k.endswith("_skipped")},
+                        "kept_from_before": sorted(kept),
+                        "kept_measured_at": before[scale].get("measured_at")
+                        or before.get("measured_at"),
+                    }
     latest.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     measure.print_table(out)
     print(f"written: {RESULTS / 'latest.json'}")

@@ -23,6 +23,12 @@ KEYS = [
     "load_p95_ms",
     "load_errors",
     "upload_peak_mb",
+    "reading_text_p95_s",
+    "reading_scan1_p95_s",
+    "reading_scan50_s",
+    "reading_scan50_peak_mb",
+    "reading_upload_p95_ms",
+    "reading_files_per_min",
 ]
 TARGETS = {
     "national": {"index_ratio": 3, "index_job_s": 5},
@@ -37,6 +43,11 @@ TARGETS = {
         "load_p95_ms": 500,
         "load_errors": 0,
         "upload_peak_mb": 64,
+        "reading_text_p95_s": 1,
+        "reading_scan1_p95_s": 6,
+        "reading_scan50_s": 15,
+        "reading_scan50_peak_mb": 400,
+        "reading_upload_p95_ms": 500,
     },
 }
 
@@ -94,6 +105,9 @@ def run_scale(scale: str, *, skip: set[str], reuse: bool = False) -> dict:
         steps += measure_web.steps(scale)
     except ImportError:
         pass
+    from bench import measure_reading
+
+    steps += measure_reading.steps(scale)
     for name, step in steps:
         if name in skip:
             result[f"{name}_skipped"] = "skipped by --skip"

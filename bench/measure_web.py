@@ -691,7 +691,12 @@ def measure_upload(scale: str) -> dict:
         (user,) = _staff_users([assessment.unit], prefix="upload")
         pdf = workdir / "minh-chung-200mb.pdf"
         size = _padded_pdf(pdf, UPLOAD_MB)
-        with gunicorn(workdir=workdir, extra_env={"EVIDENCE_MAX_UPLOAD_MB": "256"}) as (
+        # The upload path alone: its reading is measured by the reading step (bench/
+        # measure_reading.py); without a broker it would run inside this request.
+        with gunicorn(
+            workdir=workdir,
+            extra_env={"EVIDENCE_MAX_UPLOAD_MB": "256", "EVIDENCE_READING": "false"},
+        ) as (
             process,
             host,
         ):

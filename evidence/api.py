@@ -54,7 +54,10 @@ class AssessmentEvidenceView(APIView):
         )
         files = selectors.evidence_files(assessment=assessment)
         codes = selectors.evidence_criterion_codes(files=files)
-        return Response(EvidenceFileSerializer(files, many=True, context={"codes": codes}).data)
+        cards = selectors.evidence_cards(actor=request.user, assessment=assessment)
+        return Response(
+            EvidenceFileSerializer(files, many=True, context={"codes": codes, "cards": cards}).data
+        )
 
     @extend_schema(
         parameters=[ID_PARAM],
@@ -110,8 +113,9 @@ class AssessmentEvidenceView(APIView):
         except PermissionDenied:
             raise Http404 from None
         codes = selectors.evidence_criterion_codes(files=[outcome.file])
+        cards = selectors.evidence_cards(actor=request.user, assessment=assessment)
         data = EvidenceUploadedSerializer(
-            outcome.file, context={"codes": codes, "duplicate": outcome.duplicate}
+            outcome.file, context={"codes": codes, "duplicate": outcome.duplicate, "cards": cards}
         ).data
         return Response(
             data, status=status.HTTP_200_OK if outcome.duplicate else status.HTTP_201_CREATED
@@ -124,7 +128,8 @@ def _error(exc: ValidationError) -> Response:
 
 
 class EvidenceFileView(APIView):
-    """One file's metadata (whoever may view its dossier)."""
+    """One file's metadata (whoever may view its dossier), with what was read from it:
+    the document's fields in force and as read, corrections, signatures, warnings."""
 
     @extend_schema(
         parameters=[FILE_ID_PARAM],
@@ -133,7 +138,10 @@ class EvidenceFileView(APIView):
     def get(self, request, file_id: int):
         evidence_file = selectors.evidence_file_get(actor=request.user, file_id=int(file_id))
         codes = selectors.evidence_criterion_codes(files=[evidence_file])
-        return Response(EvidenceFileSerializer(evidence_file, context={"codes": codes}).data)
+        cards = selectors.evidence_cards(actor=request.user, assessment=evidence_file.assessment)
+        return Response(
+            EvidenceFileSerializer(evidence_file, context={"codes": codes, "cards": cards}).data
+        )
 
 
 class EvidenceDownloadView(APIView):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion
 
-from .enums import FileKind, ScanStatus
+from .enums import FileKind, ReadingField, ReadingState, ScanStatus, TextSource
 
 
 class EvidenceFile(models.Model):
@@ -114,3 +114,92 @@ class EvidenceLink(models.Model):
 
     def __str__(self):
         return f"{self.file} → {self.criterion.code}"
+
+
+class EvidenceReading(models.Model):
+    """What was read from a file's content (evidence.reading): the Decree 30 header fields,
+    the digital signatures, the file's own warnings, and how the reading went.
+
+    Kept as read: corrections are separate rows (ReadingCorrection) laid over `fields`.
+    Recomputed from the stored file by the task, so running it twice gives the same row.
+    """
+
+    file = models.OneToOneField(EvidenceFile, on_delete=models.CASCADE, related_name="reading")
+    state = models.CharField(
+        _("trạng thái đọc"),
+        max_length=8,
+        choices=ReadingState.choices,
+        default=ReadingState.PENDING,
+    )
+    text_source = models.CharField(
+        _("nguồn chữ"), max_length=4, choices=TextSource.choices, blank=True
+    )
+    is_document = models.BooleanField(_("là văn bản hành chính"), default=False)
+    is_draft = models.BooleanField(_("bản dự thảo"), default=False)
+    fields = models.JSONField(_("thông tin đọc được"), default=dict, blank=True)
+    signatures = models.JSONField(_("chữ ký số"), default=list, blank=True)
+    warnings = models.JSONField(_("cảnh báo của tệp"), default=list, blank=True)
+    pages = models.PositiveIntegerField(_("số trang"), default=0)
+    pages_read = models.JSONField(_("các trang đã đọc"), default=list, blank=True)
+    ocr_pages = models.JSONField(_("nhận dạng chữ từng trang"), default=list, blank=True)
+    timings = models.JSONField(_("thời gian (ms)"), default=dict, blank=True)
+    text = models.TextField(_("chữ đọc được (trích)"), blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    reader_version = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(_("thời điểm xếp hàng"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu đọc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("đọc xong"), null=True, blank=True)
+    # issuer | number | symbol | year of the fields in force (corrections included), folded:
+    # two files with the same key and different content are one number used twice.
+    number_key = models.CharField(max_length=300, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("kết quả đọc tài liệu")
+        verbose_name_plural = _("kết quả đọc tài liệu")
+
+    def __str__(self):
+        return f"{self.file} ({self.get_state_display()})"
+
+
+class ReadingCorrection(models.Model):
+    """A field of a reading corrected by a person; the reading itself is never changed.
+    The latest correction of a field is in force; older ones stay as history."""
+
+    reading = models.ForeignKey(
+        EvidenceReading, on_delete=models.CASCADE, related_name="corrections"
+    )
+    field = models.CharField(_("thông tin"), max_length=16, choices=ReadingField.choices)
+    old_value = models.CharField(_("giá trị trước"), max_length=500, blank=True)
+    value = models.CharField(_("giá trị sửa"), max_length=500, blank=True)  # "": cleared
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("thời điểm sửa"), default=timezone.now)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        verbose_name = _("sửa thông tin đọc được")
+        verbose_name_plural = _("sửa thông tin đọc được")
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.value}"
+
+
+class WarningsConfirmation(models.Model):
+    """The head submitted the dossier knowing these evidence warnings (a snapshot)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("thời điểm xác nhận"), default=timezone.now)
+    warnings = models.JSONField(_("các cảnh báo đã xác nhận"), default=list)
+
+    class Meta:
+        ordering = ["confirmed_at", "id"]
+        verbose_name = _("xác nhận cảnh báo tài liệu")
+        verbose_name_plural = _("xác nhận cảnh báo tài liệu")
+
+    def __str__(self):
+        return f"{self.assessment} ({len(self.warnings)})"

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from scoring.enums import Stage
 from scoring.models import Assessment, Criterion
 from scoring.selectors import assessment_get
 
-from .models import EvidenceFile, EvidenceLink
+from . import checks
+from .criterion_rules import evidence_rules
+from .enums import ReadingField, ReadingState
+from .models import EvidenceFile, EvidenceLink, EvidenceReading, ReadingCorrection
+from .reading.warnings import warning_text
 
 
 def evidence_file_get(*, actor, file_id: int, perm: str = "evidence.view_file") -> EvidenceFile:
@@ -129,3 +138,339 @@ def evidence_criterion_codes(*, files: Iterable[EvidenceFile]) -> dict[int, list
         if code not in codes[file_id]:
             codes[file_id].append(code)
     return dict(codes)
+
+
+# --- what was read, and the checks (the card of each file) --------------------------------
+
+
+@dataclass
+class Card:
+    """One file's reading as shown beside it: a one-line summary, its warnings (the file's
+    own, the dossier's and, on a leaf, the criterion's), the fields in force and history."""
+
+    file: EvidenceFile
+    state: str  # ReadingState, or "" when the file was never queued for reading
+    reading: EvidenceReading | None
+    fields: dict | None
+    corrections: dict = field(default_factory=dict)  # field → corrections, oldest first
+    warnings: list = field(default_factory=list)  # dicts (code + params)
+    issuer_display: str | None = None
+    is_draft: bool = False
+    can_correct: bool = False
+    criterion: Criterion | None = None
+
+    @property
+    def is_reading(self) -> bool:
+        return self.state in (ReadingState.PENDING, ReadingState.RUNNING)
+
+    @property
+    def is_document(self) -> bool:
+        return self.fields is not None
+
+    @property
+    def warning_texts(self) -> list[str]:
+        return [warning_text(w) for w in self.warnings]
+
+    @property
+    def signature_label(self) -> str:
+        signatures = self.reading.signatures if self.reading else []
+        if not signatures:
+            return gettext("không có chữ ký số")
+        good = [
+            s
+            for s in signatures
+            if s.get("intact")
+            and s.get("trusted")
+            and not s.get("expired")
+            and not s.get("modified_after_signing")
+        ]
+        if len(good) == len(signatures):
+            if len(signatures) == 1:
+                return gettext("chữ ký số hợp lệ")
+            return gettext("%(n)s chữ ký số hợp lệ") % {"n": len(signatures)}
+        if any(not s.get("intact") for s in signatures):
+            return gettext("chữ ký số không còn nguyên vẹn")
+        return gettext("chữ ký số chưa hợp lệ")
+
+    @property
+    def summary(self) -> str:
+        """ "Số 28/KH-SNV · 14/02/2025 · Sở Nội vụ · chữ ký số hợp lệ"."""
+        if self.fields is None:
+            return ""
+        parts = []
+        reference = "/".join(p for p in (self.fields.get("number"), self.fields.get("symbol")) if p)
+        if self.is_draft:
+            symbol = self.fields.get("symbol")
+            parts.append(gettext("Dự thảo") + (f" …/{symbol}" if symbol else ""))
+        elif reference:
+            parts.append(gettext("Số %(reference)s") % {"reference": reference})
+        day = checks.issued_on(self.fields)
+        if day:
+            parts.append(day.strftime("%d/%m/%Y"))
+        if self.issuer_display:
+            parts.append(self.issuer_display)
+        elif self.fields.get("doc_type"):
+            parts.append(self.fields["doc_type"])
+        parts.append(self.signature_label)
+        return " · ".join(parts)
+
+    @property
+    def signature_rows(self) -> list[dict]:
+        rows = []
+        for signature in self.reading.signatures if self.reading else []:
+            row = dict(signature)
+            try:
+                row["signed_at"] = datetime.fromisoformat(signature.get("signed_at") or "")
+            except ValueError:
+                row["signed_at"] = None
+            rows.append(row)
+        return rows
+
+    def field_rows(self) -> list[dict]:
+        """Each field: label, value in force, value as read, its corrections."""
+        read = (self.reading.fields or {}) if self.reading and self.reading.is_document else {}
+        rows = []
+        for name, label in ReadingField.choices:
+            value = (self.fields or {}).get(name)
+            if name == "issued_on" and value:
+                value = checks.issued_on(self.fields).strftime("%d/%m/%Y")
+            original = read.get(name)
+            if name == "issued_on" and original:
+                original = date.fromisoformat(original).strftime("%d/%m/%Y")
+            rows.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "value": value,
+                    "original": original,
+                    "corrections": self.corrections.get(name, []),
+                }
+            )
+        return rows
+
+
+class Cards:
+    """The cards of a dossier's files: `get(file_id, criterion_id)`; the criterion's
+    checks are added on a leaf, a file shown on its own gets the file and dossier ones."""
+
+    def __init__(self, *, base: dict, by_link: dict):
+        self._base = base
+        self._by_link = by_link
+
+    def get(self, file_id: int, criterion_id: int | None = None) -> Card | None:
+        if criterion_id is not None and (file_id, criterion_id) in self._by_link:
+            return self._by_link[(file_id, criterion_id)]
+        return self._base.get(file_id)
+
+    def by_criterion(self) -> dict[int, list[Card]]:
+        out: dict[int, list[Card]] = defaultdict(list)
+        for (_file_id, criterion_id), card in self._by_link.items():
+            out[criterion_id].append(card)
+        return dict(out)
+
+    def for_file(self, file_id: int) -> list[Card]:
+        """The file's cards on each leaf it backs."""
+        return [card for (fid, _c), card in self._by_link.items() if fid == file_id]
+
+    def all(self) -> list[Card]:
+        return list(self._base.values())
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+
+def _stage_deadlines(period) -> dict:
+    deadlines = {}
+    for stage, moment in (
+        (Stage.SELF, period.self_assessment_deadline),
+        (Stage.ROUND1, period.supplement_end),
+    ):
+        if moment is not None:
+            deadlines[stage] = timezone.localtime(moment).date()
+    return deadlines
+
+
+def evidence_cards(*, actor, assessment: Assessment) -> Cards:
+    """Every active file of the dossier with its reading, corrections and checks.
+
+    Fixed number of queries whatever the number of files: files with readings, their
+    corrections, the links with their leaves, the units of the year, the same number and
+    symbol elsewhere in the year, the same content in other dossiers of the year.
+    """
+    from units.models import Unit
+
+    period = assessment.period
+    files = list(
+        EvidenceFile.objects.filter(assessment=assessment, removed_at__isnull=True)
+        .select_related("reading")
+        .prefetch_related(
+            Prefetch(
+                "reading__corrections",
+                queryset=ReadingCorrection.objects.select_related("corrected_by"),
+            )
+        )
+        .order_by("uploaded_at", "id")
+    )
+    for evidence_file in files:
+        evidence_file.assessment = assessment  # the permission checks read it: no query each
+    links = list(
+        EvidenceLink.objects.filter(
+            file__in=[f.pk for f in files], removed_at__isnull=True
+        ).select_related("criterion")
+    )
+    units = {}
+    for unit in Unit.objects.all():
+        if unit.is_active_in(period.year):
+            units.setdefault(checks.unit_key(unit.name), unit)
+    facts: dict[int, checks.FileFacts] = {}
+    prepared = {}
+    for evidence_file in files:
+        row = getattr(evidence_file, "reading", None) if _has_reading(evidence_file) else None
+        corrections = list(row.corrections.all()) if row else []
+        fields, corrected = checks.effective_fields(row, corrections)
+        unit = checks.issuer_unit((fields or {}).get("issuer"), units)
+        issuer = unit.name if unit else (fields or {}).get("issuer")
+        facts[evidence_file.pk] = checks.FileFacts(
+            file_id=evidence_file.pk,
+            kind=evidence_file.kind,
+            stage=evidence_file.stage,
+            text_source=row.text_source if row else "",
+            fields=fields,
+            is_draft=checks.effective_draft(row, fields, corrected),
+            signatures=row.signatures if row else [],
+            issuer_unit_id=unit.pk if unit else None,
+            issuer_display=issuer,
+        )
+        prepared[evidence_file.pk] = (row, corrected)
+    _mark_duplicates(assessment, files, facts)
+    dossier = checks.DossierFacts(
+        year=period.year, unit_id=assessment.unit_id, deadlines=_stage_deadlines(period)
+    )
+    base, by_link = {}, {}
+    for evidence_file in files:
+        row, corrected = prepared[evidence_file.pk]
+        fact = facts[evidence_file.pk]
+        own = []
+        if row is not None and row.state == ReadingState.DONE or corrected:
+            own = checks.file_own_warnings(fact) + checks.dossier_warnings(fact, dossier)
+        card = Card(
+            file=evidence_file,
+            state=row.state if row else "",
+            reading=row,
+            fields=fact.fields,
+            corrections=corrected,
+            warnings=own,
+            issuer_display=fact.issuer_display,
+            is_draft=fact.is_draft,
+            can_correct=row is not None
+            and actor is not None
+            and actor.has_perm("evidence.correct_reading", evidence_file),
+        )
+        base[evidence_file.pk] = card
+    for link in links:
+        card = base[link.file_id]
+        rules = evidence_rules(link.criterion.params)
+        extra = (
+            checks.criterion_warnings(
+                facts[link.file_id], rules, code=link.criterion.code, dossier=dossier
+            )
+            if card.warnings or card.fields is not None
+            else []
+        )
+        by_link[(link.file_id, link.criterion_id)] = replace(
+            card, warnings=card.warnings + extra, criterion=link.criterion
+        )
+    return Cards(base=base, by_link=by_link)
+
+
+def _has_reading(evidence_file) -> bool:
+    try:
+        return evidence_file.reading is not None
+    except EvidenceReading.DoesNotExist:
+        return False
+
+
+def _mark_duplicates(assessment: Assessment, files: list, facts: dict) -> None:
+    """The same number and symbol of the same issuer on a file with other content (in the
+    year, any dossier), and the same content in another unit's dossier of the year."""
+    keys = {}
+    for evidence_file in files:
+        fact = facts[evidence_file.pk]
+        key = checks.number_key(fact.fields)
+        if key:
+            keys.setdefault(key, []).append(evidence_file)
+    if keys:
+        others = EvidenceReading.objects.filter(
+            number_key__in=list(keys),
+            file__assessment__period_id=assessment.period_id,
+            file__removed_at__isnull=True,
+        ).values_list(
+            "number_key", "file_id", "file__sha256", "file__assessment_id", "file__original_name"
+        )
+        for key, other_id, sha256, other_assessment, other_name in others:
+            for evidence_file in keys.get(key, []):
+                if other_id == evidence_file.pk or sha256 == evidence_file.sha256:
+                    continue
+                fact = facts[evidence_file.pk]
+                fact.same_number_elsewhere = True
+                if other_assessment == assessment.pk:
+                    fact.same_number_name = other_name
+    hashes = {f.sha256: f for f in files}
+    if hashes:
+        shared = (
+            EvidenceFile.objects.filter(
+                assessment__period_id=assessment.period_id,
+                sha256__in=list(hashes),
+                removed_at__isnull=True,
+            )
+            .exclude(assessment__unit_id=assessment.unit_id)
+            .values_list("sha256", flat=True)
+            .distinct()
+        )
+        for sha256 in shared:
+            facts[hashes[sha256].pk].same_file_other_unit = True
+
+
+@dataclass(frozen=True)
+class DossierWarnings:
+    """The completeness check's view of the evidence: per leaf (tree order) its files that
+    have warnings, and how many files are still being read."""
+
+    items: list  # [{"criterion": Criterion, "files": [Card]}]
+    reading: int
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def count(self) -> int:
+        return sum(len(card.warnings) for item in self.items for card in item["files"])
+
+
+def evidence_warnings_by_criterion(*, actor, assessment: Assessment) -> DossierWarnings:
+    cards = evidence_cards(actor=actor, assessment=assessment)
+    by_criterion = cards.by_criterion()
+    criteria = {
+        card.criterion.pk: card.criterion for items in by_criterion.values() for card in items
+    }
+    items = []
+    for criterion_id in sorted(criteria, key=lambda pk: (criteria[pk].order, criteria[pk].code)):
+        warned = [card for card in by_criterion[criterion_id] if card.warnings]
+        if warned:
+            items.append({"criterion": criteria[criterion_id], "files": warned})
+    reading = sum(1 for card in cards.all() if card.is_reading)
+    return DossierWarnings(items=items, reading=reading)
+
+
+def evidence_warnings_snapshot(warnings: DossierWarnings) -> list[dict]:
+    """The warnings of `evidence_warnings_by_criterion` as plain data (to keep a record)."""
+    return [
+        {
+            "criterion": item["criterion"].code,
+            "file": card.file.pk,
+            "name": card.file.original_name,
+            "warnings": card.warning_texts,
+        }
+        for item in warnings.items
+        for card in item["files"]
+    ]

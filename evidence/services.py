@@ -1,4 +1,6 @@
-"""Writes of evidence: upload (streamed, sniffed, scanned, hashed), link, unlink, remove.
+"""Writes of evidence: upload (streamed, sniffed, scanned, hashed), link, unlink, remove;
+the reading of a file's content (queued after each upload), corrections of what was read,
+and the head's confirmation of the evidence warnings at submission.
 
 Every service is keyword-only and atomic. An upload is checked completely (size, type by
 content, malware when clamd is configured, SHA-256) before anything is written; stored
@@ -7,10 +9,15 @@ objects are deleted again if the database write fails, so nothing is ever half-s
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import logging
+import os
+import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,9 +33,15 @@ from scoring.enums import AuditAction, Stage
 from scoring.models import Assessment, Criterion
 from scoring.services import audit_record
 
-from . import clamav
-from .enums import ScanStatus
-from .models import EvidenceFile, EvidenceLink
+from . import checks, clamav, reading
+from .enums import ReadingField, ReadingState, ScanStatus
+from .models import (
+    EvidenceFile,
+    EvidenceLink,
+    EvidenceReading,
+    ReadingCorrection,
+    WarningsConfirmation,
+)
 from .validation import DetectedType, clean_name, detect_type, safe_basename
 
 logger = logging.getLogger("evidence")
@@ -253,6 +266,7 @@ def _record(*, actor, assessment, criterion, prepared: _Prepared, stored_keys: l
                     scan_status=prepared.scan_status,
                     uploaded_by=actor,
                 )
+                _reading_queue(existing)
         except IntegrityError:
             # The same content arrived concurrently: keep theirs, drop our copy.
             default_storage.delete(key)
@@ -407,3 +421,239 @@ def evidence_remove(*, actor, evidence_file: EvidenceFile) -> EvidenceFile:
     )
     logger.info("evidence removed: file=%s user=%s", locked.pk, getattr(actor, "pk", None))
     return locked
+
+
+# --- reading the content -------------------------------------------------------------------
+
+READING_TEXT_LIMIT = {"title": 500}
+READING_VALUE_MAX = 300
+
+
+def reading_enabled() -> bool:
+    return bool(getattr(settings, "EVIDENCE_READING", True))
+
+
+def _reading_queue(evidence_file: EvidenceFile) -> None:
+    """A pending reading now (the card says "đang đọc…"), the task once committed."""
+    if not reading_enabled():
+        return
+    EvidenceReading.objects.get_or_create(file=evidence_file)
+    from .tasks import evidence_read_task  # tasks call the services
+
+    file_id = evidence_file.pk
+    transaction.on_commit(lambda: evidence_read_task.delay(file_id))
+
+
+def _trust_roots() -> list:
+    path = getattr(settings, "EVIDENCE_TRUST_ROOTS", "")
+    if not path:
+        return []
+    try:
+        stamp = os.stat(path).st_mtime
+    except OSError:
+        logger.error("EVIDENCE_TRUST_ROOTS %s cannot be read: no signature is trusted", path)
+        return []
+    return _load_roots(path, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_roots(path: str, stamp: float) -> list:
+    return reading.load_trust_roots(path)
+
+
+def _reading_save(reading_row: EvidenceReading, result) -> None:
+    document = result.document
+    reading_row.state = ReadingState.DONE
+    reading_row.text_source = result.text_source
+    reading_row.is_document = document is not None
+    reading_row.is_draft = bool(document and document.is_draft)
+    reading_row.fields = document.as_json() if document else {}
+    reading_row.signatures = [s.as_json() for s in result.signatures]
+    reading_row.warnings = result.warnings
+    reading_row.pages = result.pages
+    reading_row.pages_read = [index + 1 for index in result.pages_read]
+    reading_row.ocr_pages = result.pages_ocr
+    reading_row.timings = result.timings
+    reading_row.text = result.text
+    reading_row.error = ""
+    reading_row.reader_version = reading.READER_VERSION
+    reading_row.finished_at = timezone.now()
+    fields, _corrected = checks.effective_fields(reading_row, reading_row.corrections.all())
+    reading_row.number_key = checks.number_key(fields)
+    reading_row.save()
+    logger.info(
+        "evidence read: file=%s source=%s document=%s signatures=%d pages=%s ms=%s",
+        reading_row.file_id,
+        result.text_source,
+        document is not None,
+        len(result.signatures),
+        reading_row.pages_read,
+        result.timings.get("total_ms"),
+    )
+
+
+@contextlib.contextmanager
+def _local_copy(key: str):
+    """A path to the stored file: the file itself on local disk, else a temporary copy
+    (copied in chunks: the reader opens large files from disk, never whole in memory)."""
+    try:
+        path = default_storage.path(key)
+    except NotImplementedError:  # a remote storage (S3): no local path
+        path = None
+    if path is not None:
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(prefix="evidence-read-") as copy:
+        with default_storage.open(key, "rb") as source:
+            while chunk := source.read(CHUNK_SIZE * 16):
+                copy.write(chunk)
+        copy.flush()
+        yield copy.name
+
+
+NEEDS_OCR = "needs_ocr"
+
+
+def evidence_reading_run(*, file_id: int, allow_ocr: bool = False) -> str:
+    """Read a stored file and keep what was read (the Celery tasks' work).
+
+    In two passes so that a burst of uploads does not make text files wait behind scans:
+    the first (`allow_ocr=False`) reads files with text; a file with a page to OCR is sent
+    to the OCR task instead (EVIDENCE_OCR_QUEUE, the end of the queue), which reads it all.
+    Safe to run twice: a file already read by this version of the reader is left as it is;
+    otherwise it is read again from the stored bytes and the row rewritten (corrections are
+    separate rows and stay). Returns the state the reading ends in (or "needs_ocr").
+    """
+    with transaction.atomic():
+        evidence_file = EvidenceFile.objects.filter(pk=file_id).first()
+        if evidence_file is None:
+            return "missing"
+        row, _created = EvidenceReading.objects.get_or_create(file=evidence_file)
+        row = EvidenceReading.objects.select_for_update().get(pk=row.pk)
+        if row.state == ReadingState.DONE and row.reader_version == reading.READER_VERSION:
+            return row.state
+        row.state = ReadingState.RUNNING
+        row.started_at = timezone.now()
+        row.attempts += 1
+        row.save(update_fields=["state", "started_at", "attempts"])
+    try:
+        with _local_copy(evidence_file.storage_key) as path:
+            result = reading.read_document(path, trust_roots=_trust_roots(), allow_ocr=allow_ocr)
+    except reading.NeedsOcr:
+        from .tasks import evidence_ocr_task  # tasks call the services
+
+        queue = getattr(settings, "EVIDENCE_OCR_QUEUE", "") or None
+        transaction.on_commit(lambda: evidence_ocr_task.apply_async((file_id,), queue=queue))
+        return NEEDS_OCR
+    except reading.OcrUnavailable as exc:
+        logger.error("evidence not read (OCR unavailable): file=%s %s", file_id, exc)
+        return _reading_failed(row.pk, str(exc))
+    except Exception as exc:  # a file the readers choke on must not stop the queue
+        logger.exception("evidence not read: file=%s", file_id)
+        return _reading_failed(row.pk, f"{type(exc).__name__}: {exc}"[:1000])
+    with transaction.atomic():
+        row = EvidenceReading.objects.select_for_update().get(pk=row.pk)
+        _reading_save(row, result)
+    return row.state
+
+
+def _reading_failed(reading_id: int, error: str) -> str:
+    EvidenceReading.objects.filter(pk=reading_id).update(
+        state=ReadingState.FAILED, error=error, finished_at=timezone.now()
+    )
+    return ReadingState.FAILED
+
+
+def _clean_value(name: str, raw) -> str | None:
+    value = " ".join(str(raw or "").split())
+    if not value:
+        return None
+    if "\x00" in value:
+        raise ValidationError(_("Dữ liệu không hợp lệ."), code="nul")
+    if name == "issued_on":
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                day = datetime.strptime(value, pattern).date()
+            except ValueError:
+                continue
+            if not 1945 <= day.year <= 2100:
+                break
+            return day.isoformat()
+        raise ValidationError(
+            _(
+                "Ngày ban hành “%(value)s” không hợp lệ (nhập dạng ngày/tháng/năm, ví dụ 05/01/2025)."
+            )
+            % {"value": value[:40]},
+            code="date",
+        )
+    limit = READING_TEXT_LIMIT.get(name, READING_VALUE_MAX)
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(field)s dài quá %(limit)s ký tự.")
+            % {"field": ReadingField(name).label, "limit": limit},
+            code="length",
+        )
+    return value
+
+
+@transaction.atomic
+def evidence_reading_correct(
+    *, actor, evidence_file: EvidenceFile, changes: dict
+) -> list[ReadingCorrection]:
+    """Correct fields read wrongly: one row per changed field (who, when, before, after);
+    the reading itself is kept as read. Unknown fields are ignored; a bad value saves
+    nothing (ValidationError). Returns the corrections made ([] when nothing changed)."""
+    _require(actor.has_perm("evidence.correct_reading", evidence_file))
+    row = EvidenceReading.objects.select_for_update().filter(file=evidence_file).first()
+    if row is None:
+        raise ValidationError(_("Tệp này chưa được đọc, chưa sửa được thông tin."), code="unread")
+    cleaned = {
+        name: _clean_value(name, changes[name]) for name in ReadingField.values if name in changes
+    }
+    fields, _corrected = checks.effective_fields(row, row.corrections.all())
+    current = fields or {}
+    made = []
+    now = timezone.now()
+    for name, value in cleaned.items():
+        if value == (current.get(name) or None):
+            continue
+        made.append(
+            ReadingCorrection.objects.create(
+                reading=row,
+                field=name,
+                old_value=current.get(name) or "",
+                value=value or "",
+                corrected_by=actor,
+                corrected_at=now,
+            )
+        )
+    if made:
+        fields, _corrected = checks.effective_fields(row, row.corrections.all())
+        row.number_key = checks.number_key(fields)
+        row.save(update_fields=["number_key"])
+        audit_record(
+            period=evidence_file.assessment.period,
+            actor=actor,
+            action=AuditAction.EVIDENCE_READING,
+            assessment=evidence_file.assessment,
+            old={"file": evidence_file.pk, **{c.field: c.old_value for c in made}},
+            new={"file": evidence_file.pk, **{c.field: c.value for c in made}},
+        )
+        logger.info(
+            "evidence reading corrected: file=%s fields=%s user=%s",
+            evidence_file.pk,
+            ",".join(c.field for c in made),
+            getattr(actor, "pk", None),
+        )
+    return made
+
+
+@transaction.atomic
+def evidence_warnings_confirm(
+    *, actor, assessment: Assessment, warnings: list[dict]
+) -> WarningsConfirmation:
+    """Record that the head submitted the dossier knowing these warnings (a snapshot)."""
+    _require(actor.has_perm("scoring.submit_assessment", assessment))
+    return WarningsConfirmation.objects.create(
+        assessment=assessment, confirmed_by=actor, warnings=list(warnings)
+    )

@@ -21,4 +21,10 @@ urlpatterns = [
     path("<int:file_id>/xoa/", views.evidence_remove, name="evidence_remove"),
     path("<int:file_id>/tai-ve/", views.evidence_download, name="evidence_download"),
     path("<int:file_id>/xem/", views.evidence_preview, name="evidence_preview"),
+    path("<int:file_id>/thong-tin/", views.evidence_card, name="evidence_card"),
+    path(
+        "<int:file_id>/thong-tin/sua/",
+        views.evidence_reading_correct,
+        name="evidence_reading_correct",
+    ),
 ]

@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -13,11 +14,13 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .enums import ReadingField
 
 PARTIAL = "evidence/_leaf_evidence.html"
 MULTIPART_OVERHEAD = 256 * 1024
@@ -253,3 +256,92 @@ def evidence_preview(request, file_id: int):
     response = file_response(evidence_file, inline=evidence_file.previewable)
     response["Content-Security-Policy"] = "sandbox; frame-ancestors 'self'"
     return response
+
+
+# --- the card of a file: what was read, and corrections -----------------------------------
+
+
+def _card_criterion(request, evidence_file):
+    """The leaf the card is shown on (?tieu-chi= / criterion_id), when the file backs it."""
+    raw = request.GET.get("tieu-chi") or request.POST.get("criterion_id")
+    if not raw:
+        return None
+    try:
+        criterion_id = int(raw)
+    except ValueError:
+        return None
+    return next(
+        (
+            link.criterion
+            for link in evidence_file.links.filter(
+                criterion_id=criterion_id, removed_at__isnull=True
+            ).select_related("criterion")
+        ),
+        None,
+    )
+
+
+def _card(request, evidence_file, *, status: int = 200, error: str = "", notice: str = ""):
+    criterion = _card_criterion(request, evidence_file)
+    cards = selectors.evidence_cards(actor=request.user, assessment=evidence_file.assessment)
+    card = cards.get(evidence_file.pk, getattr(criterion, "pk", None))
+    return render(
+        request,
+        "evidence/_card.html",
+        {
+            "card": card,
+            "criterion": criterion if card is not None and card.criterion is not None else None,
+            "error": error,
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def evidence_card(request, file_id: int):
+    """The card of a file (polled while the file is being read)."""
+    evidence_file = selectors.evidence_file_get(actor=request.user, file_id=file_id)
+    return _card(request, evidence_file)
+
+
+@login_required
+@require_POST
+def evidence_reading_correct(request, file_id: int):
+    """Correct fields read wrongly (the agency while it may edit, an assigned appraiser)."""
+    evidence_file = selectors.evidence_file_get(
+        actor=request.user, file_id=file_id, perm="evidence.correct_reading"
+    )
+    changes = {name: request.POST[name] for name in ReadingField.values if name in request.POST}
+    try:
+        made = services.evidence_reading_correct(
+            actor=request.user, evidence_file=evidence_file, changes=changes
+        )
+    except ValidationError as exc:
+        if _is_htmx(request):
+            return _card(request, evidence_file, status=400, error=_message(exc))
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": _message(exc)}, status=400)
+        messages.error(request, _message(exc))
+        return _back(request)
+    except PermissionDenied:
+        raise Http404 from None
+    notice = (
+        gettext("Đã lưu thông tin đã sửa.") if made else gettext("Không có thông tin nào thay đổi.")
+    )
+    if _is_htmx(request):
+        return _card(request, evidence_file, notice=notice)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"corrected": [c.field for c in made]})
+    messages.success(request, notice)
+    return _back(request)
+
+
+def _back(request):
+    target = request.POST.get("next") or request.headers.get("Referer", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect("/")

@@ -184,6 +184,16 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Reading evidence (evidence.reading): the PEM bundle of trusted root certificates for the
+# digital signatures (empty: no signature is trusted); Tesseract's program (default: PATH).
+EVIDENCE_TRUST_ROOTS = os.environ.get("EVIDENCE_TRUST_ROOTS", "")
+EVIDENCE_READING = os.environ.get("EVIDENCE_READING", "true").lower() not in ("0", "false", "no")
+TESSERACT_CMD = os.environ.get("TESSERACT_CMD", "")
+# The Celery queue of the OCR task (empty: the default queue, behind the files already
+# waiting); a separate queue lets a dedicated worker do the OCR.
+EVIDENCE_OCR_QUEUE = os.environ.get("EVIDENCE_OCR_QUEUE", "")
+# OCR is background work: Tesseract runs at this niceness so pages answer first.
+EVIDENCE_OCR_NICE = int(os.environ.get("EVIDENCE_OCR_NICE", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(
@@ -285,6 +295,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # pyHanko logs every untrusted or altered signature with a traceback; the reading
+        # reports those as facts, so only its errors are worth a log line.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Periodic tasks (celery beat): deadline reminders of the appraisal, each e-mail sent once.

@@ -2,8 +2,9 @@
 
 One row per node; header exactly `code, name, parent_code, level, kind, method, params,
 evidence_required, guidance, notes, max_<group_code>…` (one `max_` column per group; an empty
-cell: the node does not apply to that group; params as JSON text). A parent's `max_` cell is
-optional and, when given, must equal the sum of its leaves (the export writes it).
+cell: the node does not apply to that group; params as JSON text, with the evidence a leaf
+expects under "evidence", see evidence.criterion_rules). A parent's `max_` cell is optional
+and, when given, must equal the sum of its leaves (the export writes it).
 
 Rows travel as plain JSON-ready dicts (they sit in the session between upload and confirm)
 and are validated again at import: nothing is trusted, nothing is saved on any error.
@@ -193,6 +194,9 @@ def _parse_line(number: int, cells: dict, group_codes: list[str]) -> tuple[dict,
             )
         else:
             row["params"] = params
+            from evidence.criterion_rules import evidence_rules_errors  # the app's own rules
+
+            errors.extend(_row_error(number, message) for message in evidence_rules_errors(params))
     evidence = _text(cells["evidence_required"]).lower()
     if evidence in YES or evidence == "":
         row["evidence_required"] = True

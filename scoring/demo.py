@@ -185,6 +185,20 @@ LEVELS_TIME = {
         {"key": "none", "label": "Không thực hiện", "fraction": "0"},
     ]
 }
+# What the evidence of a leaf must be (evidence.criterion_rules): the year's plan issued in
+# the year before, by 31/12; the inspection plan within the first quarter.
+EVIDENCE_YEAR_PLAN = {
+    "issued_from": "01/01/N-1",
+    "issued_by": "31/12/N-1",
+    "doc_types": ["Kế hoạch"],
+    "own_issuer": True,
+}
+EVIDENCE_FIRST_QUARTER_PLAN = {
+    "issued_from": "01/01/N",
+    "issued_by": "31/03/N",
+    "doc_types": ["Kế hoạch"],
+    "own_issuer": True,
+}
 LEVELS_PERCENT = {
     "levels": [
         {"key": "100", "label": "Hoàn thành 100%", "fraction": "1"},
@@ -279,7 +293,7 @@ CRITERIA: list[Node] = [
         "1.1.1",
         "Ban hành kế hoạch CCHC năm kịp thời, đúng quy định",
         LV,
-        LEVELS_TIME,
+        {**LEVELS_TIME, "evidence": EVIDENCE_YEAR_PLAN},
         _m("1", "1", "1.5", "1"),
         "Ban hành trước ngày 31/12 năm trước: điểm tối đa; ban hành trễ hạn: 50% điểm; "
         "không ban hành: 0 điểm.",
@@ -297,7 +311,7 @@ CRITERIA: list[Node] = [
         "1.2.1",
         "Thực hiện chế độ báo cáo CCHC định kỳ đầy đủ nội dung, đúng thời gian",
         LV,
-        LEVELS_TIME,
+        {**LEVELS_TIME, "evidence": {"doc_types": ["Báo cáo"], "own_issuer": True}},
         _all("1.5"),
         "Đầy đủ các báo cáo quý, 6 tháng, năm đúng hạn: điểm tối đa; có báo cáo trễ hạn: 50%; "
         "thiếu báo cáo: 0 điểm.",
@@ -307,7 +321,7 @@ CRITERIA: list[Node] = [
         "1.3.1",
         "Ban hành kế hoạch kiểm tra CCHC",
         YN,
-        {},
+        {"evidence": EVIDENCE_FIRST_QUARTER_PLAN},
         _m("0.5", "0.5", "1", "0.5"),
         "Có kế hoạch kiểm tra CCHC được ban hành trong quý I: điểm tối đa; không có: 0 điểm.",
     ),

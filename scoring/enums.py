@@ -81,6 +81,7 @@ class AuditAction(models.TextChoices):
     EVIDENCE_LINK = "evidence_link", _("Liên kết tài liệu")
     EVIDENCE_UNLINK = "evidence_unlink", _("Gỡ liên kết tài liệu")
     EVIDENCE_REMOVE = "evidence_remove", _("Gỡ bỏ tài liệu")
+    EVIDENCE_READING = "evidence_reading", _("Sửa thông tin đọc từ tài liệu")
     SUPPLEMENT = "supplement", _("Giải trình bổ sung")
     PHASE = "phase", _("Chuyển giai đoạn")
     ASSIGNMENT = "assignment", _("Phân công")

@@ -279,6 +279,14 @@ def evidence_counts_of(*, assessment) -> dict[int, int]:
     return dict(module.evidence_counts(assessment=assessment)) if module else {}
 
 
+def evidence_warnings_of(*, actor, assessment):
+    """The evidence warnings per leaf for the completeness check (None without the app)."""
+    module = _evidence_selectors()
+    if module is None or not hasattr(module, "evidence_warnings_by_criterion"):
+        return None
+    return module.evidence_warnings_by_criterion(actor=actor, assessment=assessment)
+
+
 def own_assessment_get(*, actor, assessment_id: int) -> Assessment:
     """The unit's own dossier (agency staff and head); anyone else gets the same 404."""
     return assessment_get(

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -227,13 +228,17 @@ def assessment_submit(request, assessment_id: int):
     """GET: the completeness check and a confirmation; POST (head): submit the dossier."""
     assessment = selectors.own_assessment_get(actor=request.user, assessment_id=assessment_id)
     error = ""
+    evidence_warnings = selectors.evidence_warnings_of(actor=request.user, assessment=assessment)
     if request.method == "POST":
         try:
-            services.assessment_submit(
-                actor=request.user,
-                assessment=assessment,
-                confirm=request.POST.get("confirm") in ("on", "1", "true"),
-            )
+            with transaction.atomic():
+                services.assessment_submit(
+                    actor=request.user,
+                    assessment=assessment,
+                    confirm=request.POST.get("confirm") in ("on", "1", "true"),
+                )
+                if evidence_warnings:
+                    _evidence_warnings_confirm(request, assessment, evidence_warnings)
         except ValidationError as exc:
             error = _error_text(exc)
         else:
@@ -248,8 +253,29 @@ def assessment_submit(request, assessment_id: int):
             "completeness": completeness,
             "error": error,
             "deadline_passed": selectors.self_deadline_passed(assessment=assessment),
+            "evidence_warnings": evidence_warnings,
         },
         status=400 if error else 200,
+    )
+
+
+def _evidence_warnings_confirm(request, assessment, evidence_warnings) -> None:
+    """The head submits knowing the evidence warnings: ticked, and kept as a record."""
+    if request.POST.get("confirm_warnings") not in ("on", "1", "true"):
+        raise ValidationError(
+            gettext(
+                "Hồ sơ có cảnh báo về tài liệu kiểm chứng: hãy xem lại và đánh dấu "
+                "xác nhận đã biết các cảnh báo trước khi nộp."
+            ),
+            code="warnings_unconfirmed",
+        )
+    from evidence import selectors as evidence_selectors
+    from evidence import services as evidence_services
+
+    evidence_services.evidence_warnings_confirm(
+        actor=request.user,
+        assessment=assessment,
+        warnings=evidence_selectors.evidence_warnings_snapshot(evidence_warnings),
     )
 
 

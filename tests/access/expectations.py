@@ -472,6 +472,20 @@ ROWS: list[Row] = [
     Row("evidence_unlink", NOBODY, when(self_assessment, OWN), sees=OWN),
     Row("evidence_remove", NOBODY, when(self_assessment, OWN), sees=OWN),
     Row("evidence_download", DOSSIER_READERS, NOBODY),
+    # The card of what was read from the file (polled while reading), and its correction: the
+    # unit while it may add evidence (its draft; 1.1 is flagged in the supplement window), the
+    # appraiser assigned to 1.1's field while a round is open.
+    Row("evidence_card", DOSSIER_READERS, NOBODY),
+    Row(
+        "evidence_reading_correct",
+        NOBODY,
+        union(
+            when(lambda p: p in (Phase.SELF_ASSESSMENT, Phase.SUPPLEMENT), OWN),
+            when(round_open, {ASSIGNED}),
+        ),
+        write_req=Req("post", data=lambda w, r: {"number": "13", "next": "/"}),
+        sees=DOSSIER_READERS,
+    ),
     Row("evidence_preview", DOSSIER_READERS, NOBODY),
     # --- reports ----------------------------------------------------------------------------
     Row("reports:index", SIGNED_IN, NOBODY),

@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from appraisal.enums import NotificationKind
 from appraisal.models import Assignment, CouncilApproval, CrossCheck, Notification
-from evidence.models import EvidenceFile, EvidenceLink
+from evidence.enums import ReadingState
+from evidence.models import EvidenceFile, EvidenceLink, EvidenceReading
 from reports.enums import FileFormat, JobStatus, ReportKind
 from reports.models import ReportFile
 from scoring import criteria_io
@@ -180,6 +181,14 @@ def _evidence(world: World) -> None:
     )
     EvidenceLink.objects.create(
         file=world.evidence_file, criterion=world.nodes["1.1"], linked_by=world.users[STAFF]
+    )
+    EvidenceReading.objects.create(
+        file=world.evidence_file,
+        state=ReadingState.DONE,
+        text_source="text",
+        is_document=True,
+        fields={"number": "12", "symbol": "KH-A01", "issued_on": "2025-01-10", "issuer": "A01"},
+        finished_at=timezone.now(),
     )
 
 

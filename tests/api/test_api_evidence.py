@@ -151,6 +151,17 @@ def test_evidence_upload_real_pdf_is_stored_and_linked(world, roles, settings):
         "uploaded_at": body["uploaded_at"],
         "criterion_codes": ["1.1"],
         "duplicate": False,
+        # Queued: the reading runs once the upload is committed (the upload answers at once).
+        "reading": {
+            "state": "pending",
+            "text_source": "",
+            "is_draft": False,
+            "document": None,
+            "document_as_read": None,
+            "corrections": [],
+            "signatures": [],
+            "warnings": [],
+        },
     }
     uploaded_at = datetime.fromisoformat(body["uploaded_at"])
     assert uploaded_at.utcoffset() is not None  # ISO 8601 with an offset

@@ -158,6 +158,8 @@ def test_self_assessment_journey_score_evidence_submit(browser_page, journey, tm
     page.goto(f"/ho-so/{assessment.id}/nop/")
     expect(page.locator("#complete")).to_be_visible()
     page.check("input[name=confirm]")
+    if page.locator("input[name=confirm_warnings]").count():  # SMALL_PDF is no document
+        page.check("input[name=confirm_warnings]")
     page.click("#submit-form button[type=submit]")
     expect(page.locator("#assessment-status")).to_have_text("Đã nộp")
     page.goto(f"/ho-so/{assessment.id}/linh-vuc/2/")

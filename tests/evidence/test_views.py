@@ -283,7 +283,8 @@ def test_evidence_leaves_context_query_count_fixed(dossier, django_assert_num_qu
         )
         services.evidence_link(actor=dossier.staff, evidence_file=f, criterion=leaves[-1])
     dossier.staff._par_roles = None
-    with django_assert_num_queries(3):  # roles, links+files, files
+    # roles, links+files, files; the cards: files with readings, links, units, same content
+    with django_assert_num_queries(8):
         html = _leaf_form_html(dossier, leaves)
     assert html.count('class="evidence"') == len(leaves)
 
