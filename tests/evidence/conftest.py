@@ -103,10 +103,10 @@ def corpus_readings(corpus):
 def reading_world(db, settings):
     """2025 in self-assessment: Sở Tư pháp (the dossier), Sở Nội vụ (another unit), leaves
     with and without evidence rules; `upload(doc_or_bytes, name, leaf)` uploads and reads."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from datetime import timedelta
 
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from evidence.services import evidence_upload
     from scoring.models import Criterion
@@ -114,7 +114,9 @@ def reading_world(db, settings):
     settings.EVIDENCE_TRUST_ROOTS = ""
     settings.EVIDENCE_READING = True
     group = make_group("so")
-    deadline = datetime(2025, 12, 15, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    # Still open (self-assessment writes stop at the deadline); a test of the "after the
+    # deadline" warning moves it back once the file is in.
+    deadline = timezone.now() + timedelta(days=30)
     period = make_period(
         year=2025, phase=Phase.SELF_ASSESSMENT, groups=[group], self_assessment_deadline=deadline
     )

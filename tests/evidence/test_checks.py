@@ -3,7 +3,8 @@ refusal. Real uploads of real documents, read by the task."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -111,8 +112,14 @@ def test_draft_is_reported(reading_world, up):
 
 def test_document_dated_after_the_dossier_deadline(reading_world, up):
     w = reading_world
-    after = _doc("bc-stp", key="after", issued=date(2025, 12, 20))  # deadline 15/12/2025
+    after = _doc("bc-stp", key="after", issued=date(2025, 12, 20))
     evidence_file = up(after, "bao-cao.pdf", w.free_leaf)
+    assert _codes(w, evidence_file) == ["unsigned"]
+    # The deadline was 15/12/2025 (the card is checked when shown, against the deadline now).
+    type(w.period).objects.filter(pk=w.period.pk).update(
+        self_assessment_deadline=datetime(2025, 12, 15, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    )
+    w.assessment = type(w.assessment).objects.select_related("period").get(pk=w.assessment.pk)
     assert _codes(w, evidence_file) == ["unsigned", "after_deadline"]
 
 
