@@ -290,6 +290,20 @@ def _stage_deadlines(period) -> dict:
     return deadlines
 
 
+def evidence_document_fields(*, file_ids) -> dict[int, tuple[dict | None, bool]]:
+    """Each read file's document fields in force (as read, with people's corrections) and
+    whether a person corrected them; a file not read yet is absent, one that is no
+    administrative document maps to None. Two queries whatever the number of files."""
+    readings = EvidenceReading.objects.filter(
+        file_id__in=list(file_ids), state=ReadingState.DONE
+    ).prefetch_related("corrections")
+    out = {}
+    for reading in readings:
+        fields, corrected = checks.effective_fields(reading, list(reading.corrections.all()))
+        out[reading.file_id] = (fields, bool(corrected))
+    return out
+
+
 def evidence_cards(*, actor, assessment: Assessment) -> Cards:
     """Every active file of the dossier with its reading, corrections and checks.
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evidence.selectors import evidence_document_fields
 from parindex.spreadsheets import workbook_print_setup
 from parindex.tabular_safe import csv_writer, xlsx_value
 from scoring import engine
@@ -49,22 +50,38 @@ class DocumentFacts:
 
 
 def evidence_document_facts(files: Iterable, *, unit) -> dict[int, DocumentFacts]:
-    """THE HOOK for the evidence reading: number, date and issuer of each evidence file.
-
-    The evidence reading (which extracts them from the document itself) is not merged yet;
-    until it is, the columns are filled from what the evidence model has: the file's name
-    stands for the document, the upload date for its date, the unit for its issuer. Point
-    this one function at the reading's selector to fill the index sheet with the real facts.
-    """
-    return {
-        f.pk: DocumentFacts(
-            number="",
-            date=f"{timezone.localtime(f.uploaded_at):%d/%m/%Y}",
-            issuer=unit.name,
-            source=_("tên tệp, ngày tải lên (chưa đọc nội dung văn bản)"),
-        )
-        for f in files
-    }
+    """Number and symbol, date and issuer of each evidence file, as the evidence reading found
+    them in the document (with people's corrections); for a file not read (yet), or that is
+    no administrative document, the file's name stands for it, the upload date for its date,
+    the unit for its issuer — and the source column says which."""
+    files = list(files)
+    read = evidence_document_fields(file_ids=[f.pk for f in files])
+    out = {}
+    for f in files:
+        fields, corrected = read.get(f.pk, (None, False))
+        if fields:
+            number = "/".join(v for v in (fields.get("number"), fields.get("symbol")) if v)
+            issued = fields.get("issued_on") or ""
+            if len(issued) == 10:  # YYYY-MM-DD
+                issued = f"{issued[8:10]}/{issued[5:7]}/{issued[0:4]}"
+            out[f.pk] = DocumentFacts(
+                number=number,
+                date=issued,
+                issuer=fields.get("issuer") or "",
+                source=_("đọc từ văn bản, có chỉnh sửa của người dùng")
+                if corrected
+                else _("đọc từ văn bản"),
+            )
+        else:
+            out[f.pk] = DocumentFacts(
+                number="",
+                date=f"{timezone.localtime(f.uploaded_at):%d/%m/%Y}",
+                issuer=unit.name,
+                source=_("tên tệp, ngày tải lên (không phải văn bản hành chính)")
+                if f.pk in read
+                else _("tên tệp, ngày tải lên (chưa đọc nội dung văn bản)"),
+            )
+    return out
 
 
 class _Sink:

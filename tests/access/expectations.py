@@ -379,7 +379,7 @@ ROWS: list[Row] = [
         "assessment_submit",
         OWN,
         when(self_assessment, {HEAD}),
-        write_req=Req("post", data=lambda w, r: {"confirm": "on"}),
+        write_req=Req("post", data=lambda w, r: {"confirm": "on", "confirm_warnings": "on"}),
     ),
     Row(
         "assessment_withdraw",

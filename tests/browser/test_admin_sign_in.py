@@ -17,9 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING
 from tests.factories import PASSWORD, make_user
+from tests.tools import require_tool
 
-if not CHROMIUM.exists():
-    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
+require_tool(CHROMIUM.exists(), CHROMIUM_MISSING, module=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 expect = playwright_api.expect
 

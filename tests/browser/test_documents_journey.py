@@ -10,9 +10,9 @@ import pytest
 from tests.browser.conftest import CHROMIUM, CHROMIUM_MISSING, log_in
 from tests.factories import RoleKind, make_user
 from tests.reports.conftest import published_year  # noqa: F401 — the reports' fixture
+from tests.tools import require_tool
 
-if not CHROMIUM.exists():
-    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
+require_tool(CHROMIUM.exists(), CHROMIUM_MISSING, module=True)
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 pytestmark = pytest.mark.browser

@@ -5,10 +5,10 @@ beside the file and corrects a field, which is kept with who and when."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from evidence.models import ReadingCorrection, WarningsConfirmation
 from scoring.enums import AssessmentStatus, Phase, Stage
@@ -27,9 +27,9 @@ from tests.factories import (
     make_user,
     set_score,
 )
+from tests.tools import require_tool
 
-if not CHROMIUM.exists():
-    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
+require_tool(CHROMIUM.exists(), CHROMIUM_MISSING, module=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 expect = playwright_api.expect
 
@@ -44,7 +44,7 @@ def test_scanned_plan_of_the_year_before_is_read_warned_and_seen_by_the_appraise
     settings.CLAMD_SOCKET = settings.CLAMD_HOST = ""
     settings.EVIDENCE_READING = True
     group = make_group("so")
-    deadline = datetime(2025, 12, 15, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    deadline = timezone.now() + timedelta(days=30)  # the dossier is still open
     period = make_period(
         2025, Phase.SELF_ASSESSMENT, groups=[group], self_assessment_deadline=deadline
     )

@@ -10,6 +10,7 @@ from tests.factories import (
     make_unit,
     make_user,
 )
+from tests.tools import require_tool
 
 
 @pytest.fixture
@@ -53,16 +54,10 @@ def _no_clamd_by_default(settings):
 def require_tesseract():
     """OCR tests run for real. Without Tesseract or its Vietnamese data they are skipped on
     a developer's machine, and FAIL where CI is set: CI must install tesseract-ocr-vie."""
-    import os
-
     from evidence.reading import tesseract_problem
 
     problem = tesseract_problem()
-    if problem is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"OCR is required in CI: {problem}")
-    pytest.skip(problem)
+    require_tool(problem is None, f"OCR: {problem}")
 
 
 @pytest.fixture(scope="session")

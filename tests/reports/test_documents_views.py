@@ -401,6 +401,22 @@ def _upload(published_year, unit_code, names, padding: int = 0):
 def test_bundle_zip_holds_index_scores_comments_audit_and_evidence(client, login, published_year):
     files = _upload(published_year, "SO-YT", ["ke-hoach-cchc.pdf", "bao-cao-quy-3.pdf"])
     from appraisal.services import audit_record
+    from evidence.enums import ReadingState
+    from evidence.models import EvidenceReading, ReadingCorrection
+
+    # The second file was read as a document, and a person corrected its number.
+    reading, _ = EvidenceReading.objects.update_or_create(
+        file=files[1],
+        defaults={
+            "state": ReadingState.DONE,
+            "is_document": True,
+            "fields": {"number": "27", "symbol": "BC-SYT", "issued_on": "2024-10-05"}
+            | {"issuer": "SỞ Y TẾ"},
+        },
+    )
+    ReadingCorrection.objects.create(
+        reading=reading, field="number", old_value="27", value="28", corrected_by=None
+    )
 
     assessment = files[0].assessment
     appraiser = make_user(RoleKind.APPRAISER, published_year["units"]["SO-TP"])
@@ -440,6 +456,10 @@ def test_bundle_zip_holds_index_scores_comments_audit_and_evidence(client, login
     assert evidence_row[5] == f"{timezone.localtime(files[0].uploaded_at):%d/%m/%Y}"
     assert evidence_row[6] == "Sở Y tế" and evidence_row[7] == "1.1"
     assert evidence_row[9] == files[0].sha256
+    assert evidence_row[10] == "tên tệp, ngày tải lên (chưa đọc nội dung văn bản)"
+    read_row = rows[4]  # the document's own number, date and issuer, with the correction
+    assert read_row[3:7] == ("bao-cao-quy-3.pdf", "28/BC-SYT", "05/10/2024", "SỞ Y TẾ")
+    assert read_row[10] == "đọc từ văn bản, có chỉnh sửa của người dùng"
     scores = archive.read("01-diem-cac-vong.csv").decode("utf-8-sig").splitlines()
     assert scores[0].split(",")[:6] == [
         "Mã",

@@ -12,6 +12,7 @@ characters, the planted text is there (kept as text), and numbers are still numb
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import zipfile
@@ -19,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
@@ -27,10 +30,12 @@ from openpyxl import load_workbook
 from appraisal import selectors as appraisal_selectors
 from appraisal import services as appraisal_services
 from appraisal.models import Assignment
+from evidence.enums import ReadingState
+from evidence.models import EvidenceFile, EvidenceReading, ReadingCorrection
 from parindex.tabular_safe import FORMULA_PREFIXES
 from reports.models import ImprovementItem, ImprovementPlan, ReportFile
 from scoring.enums import AuditAction, Phase, Stage
-from scoring.models import Criterion, LeafScore, Period
+from scoring.models import Assessment, Criterion, LeafScore, Period
 from scoring.results_io import RESULTS_CSV_NUMBERS
 from tests.factories import RoleKind, make_user
 
@@ -47,6 +52,7 @@ PLANTED = {
     "scoring.LeafScore": {"explanation", "comment"},
     "scoring.AuditEntry": {"reason"},
     "reports.ImprovementPlan": {"title"},
+    "evidence.ReadingCorrection": {"old_value", "value"},  # the bundle's index sheet
     "reports.ImprovementItem": {
         "code",
         "content",
@@ -68,6 +74,8 @@ NOT_PLANTED = {
     "appraisal.Supplement": {"explanation"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Notification": {"key", "link", "text", "title"},  # the bell and e-mail only
     "scoring.CalendarDay": {"reason"},  # the calendar page only
+    # A reading's text and error: pages only; number_key is derived (number|symbol|issuer).
+    "evidence.EvidenceReading": {"error", "number_key", "text"},
     # The province's letterhead and document numbers: in DOCX/PDF documents, no spreadsheet.
     "reports.DocumentSettings": {
         "decision_abbr",
@@ -344,6 +352,24 @@ def test_no_formula_in_a_units_dossier_bundle(client, planted):
     """The bundle's CSV sheets and its XLSX index: user text stays text, scores stay numbers."""
     client.force_login(planted["secretary"])
     unit = planted["plan"].unit
+    # A file of the unit whose number and issuer a person corrected to formula-like text.
+    assessment = Assessment.objects.get(period=planted["period"], unit=unit)
+    content = b"%PDF-1.4 formula"
+    evidence_file = EvidenceFile.objects.create(
+        assessment=assessment,
+        storage_key=default_storage.save("evidence/2024/formula", ContentFile(content)),
+        original_name=PAYLOADS[2] + ".pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        stage=Stage.SELF,
+    )
+    reading = EvidenceReading.objects.create(
+        file=evidence_file, state=ReadingState.DONE, is_document=True, fields={"number": "1"}
+    )
+    for field, n in (("number", 0), ("issuer", 1)):
+        ReadingCorrection.objects.create(reading=reading, field=field, value=PAYLOADS[n])
     response = client.get(reverse("reports:unit_bundle", args=[2024, unit.code]))
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
@@ -362,4 +388,5 @@ def test_no_formula_in_a_units_dossier_bundle(client, planted):
     scores = list(csv.reader(io.StringIO(csvs["01-diem-cac-vong.csv"].lstrip("\ufeff"))))
     assert any(_is_number(cell) for row in scores[1:] for cell in row[2:])  # numbers stay numbers
     (index,) = [c for n, c in members.items() if n.endswith(".xlsx")]
-    _xlsx_check(index, "bundle index")
+    texts, _numbers = _xlsx_check(index, "bundle index")
+    assert {PAYLOADS[0], PAYLOADS[1], PAYLOADS[2] + ".pdf"} <= texts  # corrected, as text

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from scoring.enums import Phase, Stage
 from scoring.models import CriterionMax, LeafScore, Period, Result
 from scoring.results_io import results_import
 from tests.factories import make_user
+from tests.tools import require_tool
 from units.enums import RoleKind
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -521,10 +521,7 @@ def test_unit_notice_states_its_result_and_lost_sub_criteria(year):
 
 
 def test_report_pdf_renders_to_png_pages(year, tmp_path):
-    if shutil.which("pdftoppm") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftoppm (poppler-utils) is missing on CI")
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    require_tool(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils) is not installed")
     pdf = official_bytes(official_document(ReportKind.YEAR_REPORT, year["period"]), "pdf")
     (tmp_path / "bao-cao.pdf").write_bytes(pdf)
     subprocess.run(
@@ -544,10 +541,7 @@ def test_report_pdf_renders_to_png_pages(year, tmp_path):
 
 def _soffice():
     binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (libreoffice-writer-nogui) is missing on CI")
-        pytest.skip("LibreOffice is not installed")
+    require_tool(binary is not None, "LibreOffice is not installed (libreoffice-writer-nogui)")
     return binary
 
 

@@ -33,6 +33,7 @@ from tests.factories import (
     make_unit_change,
     make_user,
 )
+from tests.tools import require_tool
 
 D = Decimal
 T = engine.BandThresholds()
@@ -327,8 +328,7 @@ def test_published_document_xlsx_and_pdf_state_the_basis(province, tmp_path):
     flags = load_workbook(io.BytesIO(document_xlsx(flags_document(data))))
     rows = {r[0]: r for r in flags.worksheets[0].iter_rows(min_row=4, values_only=True)}
     assert rows["R2"][-1] == "so với Ban Dân tộc (cũ)"
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_tool(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils) is not installed")
     path = tmp_path / "report.pdf"
     path.write_bytes(document_pdf(document))
     text = subprocess.run(
