@@ -148,6 +148,7 @@ def unit_changes_check(*, year: int, rows: Iterable[Mapping]) -> UnitChangesChec
     for raw in rows:
         codes.add(_cell(raw, "successor_code"))
         codes.update(c.strip() for c in _cell(raw, "predecessor_codes").split(";"))
+    codes = {c for c in codes if "\x00" not in c}  # such rows are refused below, unsearched
     units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("group")}
     groups = {g.code: g for g in Group.objects.all()}
     first_line: dict[str, int] = {}

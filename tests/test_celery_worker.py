@@ -94,6 +94,7 @@ def test_notification_emails_sent_once_by_a_real_worker(worker):
     assert again.get(timeout=60) == 0  # already sent: nothing new
 
 
+@pytest.mark.django_db(transaction=True)
 def test_official_document_built_by_a_real_worker(settings, tmp_path):
     """A year's report in Word queued as the page queues it, built by the worker process."""
     import io
