@@ -7,8 +7,6 @@ actor can understand is a ValidationError with a Vietnamese message.
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.tabular_safe import csv_unescape
 from scoring import calendar, engine, workflow
 from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
@@ -30,6 +27,7 @@ from scoring.services import (
     leaf_maximum,
     score_json,
 )
+from scoring.tabular import CSV, TableError, line_error, table_read
 from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
@@ -563,21 +561,18 @@ def assignments_import(*, actor, period: Period, text: str) -> int:
     _require(actor, "appraisal.manage_cycle", period)
     _refuse_frozen(period)
     fields = _field_nodes(period)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    has_header = bool(rows) and [c.strip().lower() for c in rows[0]] == CSV_HEADER
+    try:
+        rows = table_read(
+            text.encode("utf-8"), header=CSV_HEADER, formats=(CSV,), positional=True, unescape=True
+        )
+    except TableError as error:
+        raise ValidationError(error.errors, code="csv") from None
     errors, parsed = [], []
     units = {u.code: u for u in Unit.objects.all()}
     users = {u.username: u for u in User.objects.filter(roles__kind=RoleKind.APPRAISER)}
-    for line, row in enumerate(rows, start=1):
-        if (line == 1 and has_header) or not any(cell.strip() for cell in row):
-            continue
-        if len(row) != 3:
-            errors.append(
-                _("Dòng %(line)s: cần đúng 3 cột %(cols)s.")
-                % {"line": line, "cols": ",".join(CSV_HEADER)}
-            )
-            continue
-        field_code, unit_code, username = (csv_unescape(cell).strip() for cell in row)
+    for row in rows:
+        line = row["line"]
+        field_code, unit_code, username = (row[column] for column in CSV_HEADER)
         problems = []
         if field_code not in fields:
             problems.append(_("lĩnh vực “%(c)s” không có") % {"c": field_code})
@@ -591,9 +586,7 @@ def assignments_import(*, actor, period: Period, text: str) -> int:
             except ValidationError as exc:
                 problems.extend(exc.messages)
         if problems:
-            errors.append(
-                _("Dòng %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
-            )
+            errors.append(line_error(line, "; ".join(problems) + "."))
         else:
             parsed.append((fields[field_code], units[unit_code], users[username]))
     if errors:
