@@ -8,7 +8,6 @@ as "does not exist".
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import api_errors, engine, rules, selectors, services
+from . import api_errors, rules, selectors, services
 from .enums import AssessmentStatus, Phase, Stage
 from .models import Assessment, Criterion, LeafScore, Period, Result
 from .serializers import (
@@ -239,19 +238,12 @@ class SelfScoreView(APIView):
         ).first()
         if criterion is None:
             raise Http404
-        try:
-            score = services.self_score_set(
-                actor=request.user,
-                assessment=assessment,
-                criterion=criterion,
-                inputs=body.validated_data["inputs"],
-                explanation=body.validated_data["explanation"],
-                expected_version=body.validated_data["version"],
-            )
-        except services.StaleVersionError as stale:
-            return api_errors.stale(stale)
-        except (engine.ScoringInputError, ValidationError, services.DraftClosedError) as error:
-            return api_errors.refused(error)
-        except PermissionDenied:
-            raise Http404 from None
+        score = services.self_score_set(  # refusals answered by api_errors' handler
+            actor=request.user,
+            assessment=assessment,
+            criterion=criterion,
+            inputs=body.validated_data["inputs"],
+            explanation=body.validated_data["explanation"],
+            expected_version=body.validated_data["version"],
+        )
         return Response(LeafScoreSerializer(score).data)
