@@ -23,8 +23,9 @@ from scoring.services import (
     audit_record,
     exemption_set_audited,
     exemption_withdraw_audited,
-    leaf_inputs_clean,
-    leaf_maximum,
+    leaf_score_points,
+    leaf_score_write,
+    leaf_scores_copy,
     score_json,
 )
 from scoring.tabular import CSV, TableError, line_error, table_read
@@ -42,7 +43,7 @@ from .models import (
 )
 from .notifications import notify
 
-__all__ = ["StaleVersionError", "audit_record"]
+__all__ = ["StaleVersionError", "audit_record", "score_json"]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -204,25 +205,8 @@ def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> l
 
 
 def _stage_copy(period: Period, source: str, target: str) -> int:
-    """Prefill `target` from `source` for every leaf not yet scored at `target`."""
-    existing = set(
-        LeafScore.objects.filter(assessment__period=period, stage=target).values_list(
-            "assessment_id", "criterion_id"
-        )
-    )
-    copies = [
-        LeafScore(
-            assessment_id=s.assessment_id,
-            criterion_id=s.criterion_id,
-            stage=target,
-            value=s.value,
-            inputs=s.inputs,
-            comment=s.comment if source != Stage.SELF else "",
-        )
-        for s in LeafScore.objects.filter(assessment__period=period, stage=source)
-        if (s.assessment_id, s.criterion_id) not in existing
-    ]
-    LeafScore.objects.bulk_create(copies)
+    """Prefill `target` from `source` for every leaf (and exemption) not yet at `target`."""
+    copied = leaf_scores_copy(period=period, source=source, target=target)
     exempt = set(
         Exemption.objects.filter(assessment__period=period, stage=target).values_list(
             "assessment_id", "criterion_id"
@@ -241,7 +225,7 @@ def _stage_copy(period: Period, source: str, target: str) -> int:
             if (e.assessment_id, e.criterion_id) not in exempt
         ]
     )
-    return len(copies)
+    return copied
 
 
 def _index_job(*, actor, period: Period, stage: str) -> None:
@@ -696,14 +680,6 @@ def _home_unit_values_queue(
 # --- scoring by appraisers ----------------------------------------------------------------
 
 
-def _ancestor_ids(criterion) -> list[int]:
-    ids, node = [], criterion
-    while node is not None:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
-
-
 def _check_item(actor, item: Item) -> None:
     """Not assigned (or not in the year's team): PermissionDenied (404). Assigned but the
     stage is closed: a message."""
@@ -725,21 +701,6 @@ def _assigned(actor, item: Item) -> bool:
     from .rules import is_assigned
 
     return is_assigned(actor, item.assessment, item.criterion)
-
-
-def _points(assessment, criterion, stage: str, inputs: dict) -> tuple[dict, Decimal | None]:
-    maximum = leaf_maximum(assessment, criterion)
-    cleaned = leaf_inputs_clean(criterion.method, inputs or {})
-    if not cleaned:
-        return cleaned, None
-    if Exemption.objects.filter(
-        assessment=assessment, stage=stage, criterion_id__in=_ancestor_ids(criterion)
-    ).exists():
-        raise ValidationError(
-            _("Tiêu chí đang được giảm trừ ở vòng này; hãy rút giảm trừ trước khi chấm điểm."),
-            code="exempt",
-        )
-    return cleaned, engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
 
 
 def _self_value(assessment, criterion) -> Decimal | None:
@@ -874,54 +835,30 @@ def appraisal_score_set(
     """
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
-    cleaned, value = _points(assessment, criterion, stage, inputs)
+    cleaned, value = leaf_score_points(
+        assessment=assessment, criterion=criterion, stage=stage, inputs=inputs
+    )
     comment = (comment or "").strip()
     _require_comment_if_changed(assessment, criterion, value, comment)
-    flag = bool(supplement_requested) and stage == Stage.ROUND1
-    current = (
-        LeafScore.objects.select_for_update()
-        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
-        .first()
-    )
-    if current is not None and (
-        current.value,
-        current.inputs,
-        current.comment,
-        current.supplement_requested,
-    ) == (value, cleaned, comment, flag):
-        return current
-    if expected_version is not None:
-        stored = current.version if current is not None else 0
-        if expected_version != stored:
-            raise StaleVersionError(current)
-    old = score_json(current)
     provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
-    if current is None:
-        current = LeafScore(
-            assessment=assessment, criterion_id=criterion.pk, stage=stage, version=0
-        )
-    current.value = value
-    current.inputs = cleaned
-    current.comment = comment
-    current.supplement_requested = flag
-    current.provisional = provisional
-    current.version += 1
-    current.updated_by = actor
-    current.save()
-    if provisional:
-        _cross_check_request(actor=actor, assessment=assessment, criterion=criterion, stage=stage)
-    audit_record(
-        period=assessment.period,
+    score, written = leaf_score_write(
         actor=actor,
-        action=AuditAction.SCORE,
         assessment=assessment,
         criterion=criterion,
         stage=stage,
-        old=old,
-        new=score_json(current),
+        inputs=cleaned,
+        value=value,
+        entered={
+            "comment": comment,
+            "supplement_requested": bool(supplement_requested) and stage == Stage.ROUND1,
+        },
+        provisional=provisional,
+        expected_version=expected_version,
         reason=comment,
     )
-    return current
+    if written and provisional:
+        _cross_check_request(actor=actor, assessment=assessment, criterion=criterion, stage=stage)
+    return score
 
 
 @transaction.atomic
@@ -1073,49 +1010,43 @@ def cross_check_decide(
         raise StaleVersionError(score)
     if not check.is_open:
         return score
-    old = score_json(score)
     comment = (comment or "").strip()
+    cleaned, value, kept_comment = score.inputs, score.value, score.comment
     if decision == CrossCheckDecision.CHANGED:
-        cleaned, value = _points(assessment, criterion, check.stage, inputs or {})
+        cleaned, value = leaf_score_points(
+            assessment=assessment, criterion=criterion, stage=check.stage, inputs=inputs or {}
+        )
         if not comment:
             raise ValidationError(
                 _("Cần ghi nhận xét khi điều chỉnh điểm thẩm định chéo."), code="comment_required"
             )
         _require_comment_if_changed(assessment, criterion, value, comment)
-        score.value, score.inputs = value, cleaned
-        score.comment = comment
-    score.provisional = False
-    score.version += 1
-    score.updated_by = actor
-    score.save()
-    _cross_check_close(
+        kept_comment = comment
+    score, _written = leaf_score_write(
         actor=actor,
-        check=check,
-        decision=decision,
-        comment=comment,
-        old=old,
-        new={**score_json(score), "decision": decision},
+        assessment=assessment,
+        criterion=criterion,
+        stage=check.stage,
+        inputs=cleaned,
+        value=value,
+        entered={"comment": kept_comment, "supplement_requested": score.supplement_requested},
+        provisional=False,
+        action=AuditAction.CROSS_CHECK,
+        reason=comment,
+        audit_extra={"decision": decision},
+        write_unchanged=True,  # confirming is a write: the score is no longer provisional
     )
+    _cross_check_close(check=check, decision=decision, comment=comment)
     return score
 
 
-def _cross_check_close(*, actor, check: CrossCheck, decision: str, comment: str, old, new):
-    """The decision on a cross-check, recorded on it and in the audit trail."""
+def _cross_check_close(*, check: CrossCheck, decision: str, comment: str) -> None:
+    """The decision on a cross-check, recorded on it (the audit row is the decision's write:
+    the score's through leaf_score_write, the exemption's in _exemption_check_decide)."""
     check.decided_at = timezone.now()
     check.decision = decision
     check.comment = comment
     check.save(update_fields=["decided_at", "decision", "comment"])
-    audit_record(
-        period=check.assessment.period,
-        actor=actor,
-        action=AuditAction.CROSS_CHECK,
-        assessment=check.assessment,
-        criterion=check.criterion,
-        stage=check.stage,
-        old=old,
-        new=new,
-        reason=comment,
-    )
 
 
 def _exemption_check_decide(*, actor, assessment, check, decision: str, comment: str):
@@ -1142,13 +1073,17 @@ def _exemption_check_decide(*, actor, assessment, check, decision: str, comment:
             exemption.provisional = False
             exemption.save(update_fields=["provisional"])
         new = None if exemption is None else {"reason": exemption.reason, "provisional": False}
-    _cross_check_close(
+    _cross_check_close(check=check, decision=decision, comment=comment)
+    audit_record(
+        period=assessment.period,
         actor=actor,
-        check=check,
-        decision=decision,
-        comment=comment,
+        action=AuditAction.CROSS_CHECK,
+        assessment=assessment,
+        criterion=check.criterion,
+        stage=check.stage,
         old=old,
         new={"exemption": new, "decision": decision},
+        reason=comment,
     )
     return exemption
 

@@ -21,9 +21,14 @@ from django.utils.translation import gettext as _
 from parindex.throttle import quota_take, retry_when
 from scoring import engine
 from scoring.enums import AuditAction, Method, Stage
-from scoring.models import Assessment, LeafScore, Period
+from scoring.models import Assessment, Criterion, Period
 from scoring.selectors import criteria_leaves
-from scoring.services import PublishedYearError, audit_record, results_compute
+from scoring.services import (
+    PublishedYearError,
+    audit_record,
+    leaf_score_write,
+    results_compute,
+)
 from scoring.tabular import Header, TableError, line_error, table_read
 from scoring.workflow import UnitYear
 from units.models import Unit
@@ -598,14 +603,7 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
     assessments = list(
         Assessment.objects.filter(period=period, sipas__isnull=False).select_related("unit")
     )
-    current_scores = {
-        (s.assessment_id, s.criterion_id): s
-        for s in LeafScore.objects.filter(
-            assessment__in=assessments,
-            stage=stage,
-            criterion_id__in=[leaf.criterion_id for leaf in leaves],
-        )
-    }
+    nodes = Criterion.objects.in_bulk([leaf.criterion_id for leaf in leaves])
     written = 0
     for assessment in assessments:
         for leaf in leaves:
@@ -613,28 +611,15 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
             if maximum is None:
                 continue
             inputs = {"sipas": f"{assessment.sipas:.2f}"}
-            value = engine.leaf_points(leaf.method, leaf.params, maximum, inputs)
-            current = current_scores.get((assessment.pk, leaf.criterion_id))
-            before = None if current is None else (current.value, current.inputs)
-            LeafScore.objects.update_or_create(
+            leaf_score_write(
+                actor=actor,
                 assessment=assessment,
-                criterion_id=leaf.criterion_id,
+                criterion=nodes[leaf.criterion_id],
                 stage=stage,
-                defaults={"inputs": inputs, "value": value, "updated_by": actor},
+                inputs=inputs,
+                value=engine.leaf_points(leaf.method, leaf.params, maximum, inputs),
+                action=AuditAction.INPUTS_APPLY,
+                reason=_("Điểm tiêu chí khảo sát từ chỉ số hài lòng (SIPAS)"),
             )
             written += 1
-            if before != (value, inputs):
-                audit_record(
-                    period=period,
-                    actor=actor,
-                    action=AuditAction.INPUTS_APPLY,
-                    assessment=assessment,
-                    criterion=leaf.criterion_id,
-                    stage=stage,
-                    old=None
-                    if current is None
-                    else {"value": _text(current.value), "inputs": current.inputs},
-                    new={"value": _text(value), "inputs": inputs},
-                    reason=_("Điểm tiêu chí khảo sát từ chỉ số hài lòng (SIPAS)"),
-                )
     return written
