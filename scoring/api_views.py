@@ -36,22 +36,6 @@ YEAR_PARAM = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def assessments_visible_to(actor):
-    """Assessments `actor` may see: scoring.view_assessment, as the rules' filter."""
-    return (
-        Assessment.objects.filter(rules.assessments_visible_q(actor))
-        .select_related("period", "unit", "group")
-        .order_by("-period__year", "group__order", "unit__order", "unit__code")
-    )
-
-
-def results_visible_to(actor):
-    """Results of the periods `actor` may see: scoring.view_results, as the rules' filter."""
-    return Result.objects.filter(rules.results_visible_q(actor)).select_related(
-        "period", "unit", "group"
-    )
-
-
 class TreePagination(PageNumberPagination):
     """A criteria set (a few hundred nodes) fits in one page."""
 
@@ -138,7 +122,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return assessments_visible_to(self.request.user)
+        return selectors.assessment_list(actor=self.request.user)
 
     def get_object(self):
         return selectors.assessment_get(
@@ -199,7 +183,7 @@ class ResultListView(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return results_visible_to(self.request.user).order_by(
+        return selectors.result_list(actor=self.request.user).order_by(
             "-period__year",
             "stage",
             "group__order",
