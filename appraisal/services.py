@@ -204,30 +204,6 @@ def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> l
     return problems
 
 
-def _stage_copy(period: Period, source: str, target: str) -> int:
-    """Prefill `target` from `source` for every leaf (and exemption) not yet at `target`."""
-    copied = leaf_scores_copy(period=period, source=source, target=target)
-    exempt = set(
-        Exemption.objects.filter(assessment__period=period, stage=target).values_list(
-            "assessment_id", "criterion_id"
-        )
-    )
-    Exemption.objects.bulk_create(
-        [
-            Exemption(
-                assessment_id=e.assessment_id,
-                criterion_id=e.criterion_id,
-                stage=target,
-                reason=e.reason,
-                created_by_id=e.created_by_id,
-            )
-            for e in Exemption.objects.filter(assessment__period=period, stage=source)
-            if (e.assessment_id, e.criterion_id) not in exempt
-        ]
-    )
-    return copied
-
-
 def _index_job(*, actor, period: Period, stage: str) -> None:
     """Queue the index job on commit (through the reports app's run record when present)."""
     try:
@@ -258,7 +234,11 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
     if problems:
         raise ValidationError(problems, code="refused")
     step = workflow.transition(period.phase, to_phase)
-    copied = _stage_copy(period, *step.copies) if step.copies else 0
+    copied = (
+        leaf_scores_copy(period=period, source=step.copies[0], target=step.copies[1])
+        if step.copies
+        else 0
+    )
     old_phase = period.phase
     fields = ["phase"]
     if step.reopens:

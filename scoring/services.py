@@ -648,16 +648,21 @@ def leaf_scores_create(scores, *, batch_size: int = 2000) -> int:
     return len(scores)
 
 
-def leaf_scores_copy(*, period: Period, source: str, target: str) -> int:
-    """Prefill the `target` stage from `source` for every leaf of the year not yet scored
-    at `target` (figures, points, the appraisal's comment; version 1). The phase move that
-    copies records the count in its audit row. Returns how many were copied."""
-    existing = set(
-        LeafScore.objects.filter(assessment__period=period, stage=target).values_list(
+def _keys_at(model, period: Period, stage: str) -> set[tuple[int, int]]:
+    return set(
+        model.objects.filter(assessment__period=period, stage=stage).values_list(
             "assessment_id", "criterion_id"
         )
     )
-    return leaf_scores_create(
+
+
+def leaf_scores_copy(*, period: Period, source: str, target: str) -> int:
+    """Prefill the `target` stage from `source` for every leaf of the year not yet scored
+    at `target` (figures, points, the appraisal's comment; version 1), and every exemption
+    not yet at `target`. The phase move that copies records the count in its audit row.
+    Returns how many scores were copied."""
+    scored = _keys_at(LeafScore, period, target)
+    copied = leaf_scores_create(
         LeafScore(
             assessment_id=s.assessment_id,
             criterion_id=s.criterion_id,
@@ -668,8 +673,21 @@ def leaf_scores_copy(*, period: Period, source: str, target: str) -> int:
             version=1,
         )
         for s in LeafScore.objects.filter(assessment__period=period, stage=source)
-        if (s.assessment_id, s.criterion_id) not in existing
+        if (s.assessment_id, s.criterion_id) not in scored
     )
+    exempt = _keys_at(Exemption, period, target)
+    Exemption.objects.bulk_create(
+        Exemption(
+            assessment_id=e.assessment_id,
+            criterion_id=e.criterion_id,
+            stage=target,
+            reason=e.reason,
+            created_by_id=e.created_by_id,
+        )
+        for e in Exemption.objects.filter(assessment__period=period, stage=source)
+        if (e.assessment_id, e.criterion_id) not in exempt
+    )
+    return copied
 
 
 @transaction.atomic

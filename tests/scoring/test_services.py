@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from reports.services import external_inputs_apply, sipas_import
 from scoring import engine
 from scoring.enums import AuditAction, Phase, Stage
-from scoring.models import AuditEntry, LeafScore
+from scoring.models import AuditEntry, Exemption, LeafScore
 from scoring.services import (
     StaleVersionError,
     leaf_score_new,
@@ -178,13 +178,18 @@ def test_bulk_new_scores_and_the_round_copy(leaf):
             comment="not the unit's",
         )
 
-    # Round 1 prefilled from the self stage, then the final round from round 1.
+    # Round 1 prefilled from the self stage (its exemption claims too), then the final round.
+    exempt(assessment, nodes["D"], stage=Stage.SELF, reason="Không có nhiệm vụ")
     assert leaf_scores_copy(period=leaf["period"], source=Stage.SELF, target=Stage.ROUND1) == 1
     assert leaf_scores_copy(period=leaf["period"], source=Stage.SELF, target=Stage.ROUND1) == 0
     assert leaf_scores_copy(period=leaf["period"], source=Stage.ROUND1, target=Stage.FINAL) == 2
     final = {s.criterion.code: s for s in LeafScore.objects.filter(stage=Stage.FINAL)}
     assert final["2.1"].comment == "Thiếu" and final["1.1"].comment == ""
     assert {s.version for s in final.values()} == {1}
+    copied = Exemption.objects.filter(criterion=nodes["D"]).values_list("stage", "reason")
+    assert sorted(copied) == sorted(
+        (stage, "Không có nhiệm vụ") for stage in (Stage.SELF, Stage.ROUND1, Stage.FINAL)
+    )
 
 
 def test_survey_leaves_from_sipas_keep_the_version_and_audit(leaf):
