@@ -8,15 +8,14 @@ service's Vietnamese message.
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scoring import api_errors, engine, workflow
+from scoring import api_errors, workflow
 from scoring.enums import Phase
 from scoring.serializers import ErrorSerializer, LeafScoreSerializer, StaleVersionSerializer
 
@@ -67,23 +66,16 @@ class AppraisalScoreView(APIView):
         body = AppraisalScoreInputSerializer(data=request.data)
         if not body.is_valid():
             return api_errors.bad_input(body)
-        try:
-            score = services.appraisal_score_set(
-                actor=request.user,
-                assessment=item.assessment,
-                criterion=item.criterion,
-                stage=item.stage,
-                inputs=body.validated_data["inputs"],
-                comment=body.validated_data["comment"],
-                supplement_requested=body.validated_data["supplement_requested"],
-                expected_version=body.validated_data["version"],
-            )
-        except services.StaleVersionError as stale:
-            return api_errors.stale(stale)
-        except (engine.ScoringInputError, ValidationError) as exc:
-            return api_errors.refused(exc)
-        except PermissionDenied:
-            raise Http404 from None
+        score = services.appraisal_score_set(  # refusals answered by api_errors' handler
+            actor=request.user,
+            assessment=item.assessment,
+            criterion=item.criterion,
+            stage=item.stage,
+            inputs=body.validated_data["inputs"],
+            comment=body.validated_data["comment"],
+            supplement_requested=body.validated_data["supplement_requested"],
+            expected_version=body.validated_data["version"],
+        )
         return Response(LeafScoreSerializer(score).data)
 
 
@@ -110,21 +102,15 @@ class CrossCheckDecisionView(APIView):
         body = CrossCheckDecisionInputSerializer(data=request.data)
         if not body.is_valid():
             return api_errors.bad_input(body)
-        try:
-            score = services.cross_check_decide(
-                actor=request.user,
-                cross_check=check,
-                decision=body.validated_data["decision"],
-                inputs=body.validated_data["inputs"],
-                comment=body.validated_data["comment"],
-                expected_version=body.validated_data["version"],
-            )
-        except services.StaleVersionError as stale:
-            return api_errors.stale(stale)
-        except (engine.ScoringInputError, ValidationError) as exc:
-            return api_errors.refused(exc)
-        except (PermissionDenied, ObjectDoesNotExist):  # not theirs, or the score is gone
-            raise Http404 from None
+        # Refusals, a stale version and a score gone are answered by api_errors' handler.
+        score = services.cross_check_decide(
+            actor=request.user,
+            cross_check=check,
+            decision=body.validated_data["decision"],
+            inputs=body.validated_data["inputs"],
+            comment=body.validated_data["comment"],
+            expected_version=body.validated_data["version"],
+        )
         if check.is_exemption:
             data = {
                 "criterion_code": check.criterion.code,
@@ -216,11 +202,9 @@ class PhaseView(APIView):
                 to_phase=body.validated_data["to_phase"],
                 reason=body.validated_data["reason"],
             )
-        except ValidationError as exc:
+        except ValidationError as exc:  # a refused move: 409 with its list of problems
             return Response(
                 {"error": " ".join(exc.messages), "problems": exc.messages},
                 status=status.HTTP_409_CONFLICT,
             )
-        except PermissionDenied:
-            raise Http404 from None
         return Response(PhaseStateSerializer(_phase_state(period)).data)

@@ -7,8 +7,6 @@ actor can understand is a ValidationError with a Vietnamese message.
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.tabular_safe import csv_unescape
 from scoring import calendar, engine, workflow
 from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
@@ -26,10 +23,12 @@ from scoring.services import (
     audit_record,
     exemption_set_audited,
     exemption_withdraw_audited,
-    leaf_inputs_clean,
-    leaf_maximum,
+    leaf_score_points,
+    leaf_score_write,
+    leaf_scores_copy,
     score_json,
 )
+from scoring.tabular import CSV, TableError, line_error, table_read
 from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
@@ -44,7 +43,7 @@ from .models import (
 )
 from .notifications import notify
 
-__all__ = ["StaleVersionError", "audit_record"]
+__all__ = ["StaleVersionError", "audit_record", "score_json"]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -205,47 +204,6 @@ def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> l
     return problems
 
 
-def _stage_copy(period: Period, source: str, target: str) -> int:
-    """Prefill `target` from `source` for every leaf not yet scored at `target`."""
-    existing = set(
-        LeafScore.objects.filter(assessment__period=period, stage=target).values_list(
-            "assessment_id", "criterion_id"
-        )
-    )
-    copies = [
-        LeafScore(
-            assessment_id=s.assessment_id,
-            criterion_id=s.criterion_id,
-            stage=target,
-            value=s.value,
-            inputs=s.inputs,
-            comment=s.comment if source != Stage.SELF else "",
-        )
-        for s in LeafScore.objects.filter(assessment__period=period, stage=source)
-        if (s.assessment_id, s.criterion_id) not in existing
-    ]
-    LeafScore.objects.bulk_create(copies)
-    exempt = set(
-        Exemption.objects.filter(assessment__period=period, stage=target).values_list(
-            "assessment_id", "criterion_id"
-        )
-    )
-    Exemption.objects.bulk_create(
-        [
-            Exemption(
-                assessment_id=e.assessment_id,
-                criterion_id=e.criterion_id,
-                stage=target,
-                reason=e.reason,
-                created_by_id=e.created_by_id,
-            )
-            for e in Exemption.objects.filter(assessment__period=period, stage=source)
-            if (e.assessment_id, e.criterion_id) not in exempt
-        ]
-    )
-    return len(copies)
-
-
 def _index_job(*, actor, period: Period, stage: str) -> None:
     """Queue the index job on commit (through the reports app's run record when present)."""
     try:
@@ -276,7 +234,11 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
     if problems:
         raise ValidationError(problems, code="refused")
     step = workflow.transition(period.phase, to_phase)
-    copied = _stage_copy(period, *step.copies) if step.copies else 0
+    copied = (
+        leaf_scores_copy(period=period, source=step.copies[0], target=step.copies[1])
+        if step.copies
+        else 0
+    )
     old_phase = period.phase
     fields = ["phase"]
     if step.reopens:
@@ -563,21 +525,18 @@ def assignments_import(*, actor, period: Period, text: str) -> int:
     _require(actor, "appraisal.manage_cycle", period)
     _refuse_frozen(period)
     fields = _field_nodes(period)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    has_header = bool(rows) and [c.strip().lower() for c in rows[0]] == CSV_HEADER
+    try:
+        rows = table_read(
+            text.encode("utf-8"), header=CSV_HEADER, formats=(CSV,), positional=True, unescape=True
+        )
+    except TableError as error:
+        raise ValidationError(error.errors, code="csv") from None
     errors, parsed = [], []
     units = {u.code: u for u in Unit.objects.all()}
     users = {u.username: u for u in User.objects.filter(roles__kind=RoleKind.APPRAISER)}
-    for line, row in enumerate(rows, start=1):
-        if (line == 1 and has_header) or not any(cell.strip() for cell in row):
-            continue
-        if len(row) != 3:
-            errors.append(
-                _("Dòng %(line)s: cần đúng 3 cột %(cols)s.")
-                % {"line": line, "cols": ",".join(CSV_HEADER)}
-            )
-            continue
-        field_code, unit_code, username = (csv_unescape(cell).strip() for cell in row)
+    for row in rows:
+        line = row["line"]
+        field_code, unit_code, username = (row[column] for column in CSV_HEADER)
         problems = []
         if field_code not in fields:
             problems.append(_("lĩnh vực “%(c)s” không có") % {"c": field_code})
@@ -591,9 +550,7 @@ def assignments_import(*, actor, period: Period, text: str) -> int:
             except ValidationError as exc:
                 problems.extend(exc.messages)
         if problems:
-            errors.append(
-                _("Dòng %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
-            )
+            errors.append(line_error(line, "; ".join(problems) + "."))
         else:
             parsed.append((fields[field_code], units[unit_code], users[username]))
     if errors:
@@ -703,14 +660,6 @@ def _home_unit_values_queue(
 # --- scoring by appraisers ----------------------------------------------------------------
 
 
-def _ancestor_ids(criterion) -> list[int]:
-    ids, node = [], criterion
-    while node is not None:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
-
-
 def _check_item(actor, item: Item) -> None:
     """Not assigned (or not in the year's team): PermissionDenied (404). Assigned but the
     stage is closed: a message."""
@@ -732,21 +681,6 @@ def _assigned(actor, item: Item) -> bool:
     from .rules import is_assigned
 
     return is_assigned(actor, item.assessment, item.criterion)
-
-
-def _points(assessment, criterion, stage: str, inputs: dict) -> tuple[dict, Decimal | None]:
-    maximum = leaf_maximum(assessment, criterion)
-    cleaned = leaf_inputs_clean(criterion.method, inputs or {})
-    if not cleaned:
-        return cleaned, None
-    if Exemption.objects.filter(
-        assessment=assessment, stage=stage, criterion_id__in=_ancestor_ids(criterion)
-    ).exists():
-        raise ValidationError(
-            _("Tiêu chí đang được giảm trừ ở vòng này; hãy rút giảm trừ trước khi chấm điểm."),
-            code="exempt",
-        )
-    return cleaned, engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
 
 
 def _self_value(assessment, criterion) -> Decimal | None:
@@ -881,54 +815,30 @@ def appraisal_score_set(
     """
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
-    cleaned, value = _points(assessment, criterion, stage, inputs)
+    cleaned, value = leaf_score_points(
+        assessment=assessment, criterion=criterion, stage=stage, inputs=inputs
+    )
     comment = (comment or "").strip()
     _require_comment_if_changed(assessment, criterion, value, comment)
-    flag = bool(supplement_requested) and stage == Stage.ROUND1
-    current = (
-        LeafScore.objects.select_for_update()
-        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
-        .first()
-    )
-    if current is not None and (
-        current.value,
-        current.inputs,
-        current.comment,
-        current.supplement_requested,
-    ) == (value, cleaned, comment, flag):
-        return current
-    if expected_version is not None:
-        stored = current.version if current is not None else 0
-        if expected_version != stored:
-            raise StaleVersionError(current)
-    old = score_json(current)
     provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
-    if current is None:
-        current = LeafScore(
-            assessment=assessment, criterion_id=criterion.pk, stage=stage, version=0
-        )
-    current.value = value
-    current.inputs = cleaned
-    current.comment = comment
-    current.supplement_requested = flag
-    current.provisional = provisional
-    current.version += 1
-    current.updated_by = actor
-    current.save()
-    if provisional:
-        _cross_check_request(actor=actor, assessment=assessment, criterion=criterion, stage=stage)
-    audit_record(
-        period=assessment.period,
+    score, written = leaf_score_write(
         actor=actor,
-        action=AuditAction.SCORE,
         assessment=assessment,
         criterion=criterion,
         stage=stage,
-        old=old,
-        new=score_json(current),
+        inputs=cleaned,
+        value=value,
+        entered={
+            "comment": comment,
+            "supplement_requested": bool(supplement_requested) and stage == Stage.ROUND1,
+        },
+        provisional=provisional,
+        expected_version=expected_version,
         reason=comment,
     )
-    return current
+    if written and provisional:
+        _cross_check_request(actor=actor, assessment=assessment, criterion=criterion, stage=stage)
+    return score
 
 
 @transaction.atomic
@@ -1080,49 +990,43 @@ def cross_check_decide(
         raise StaleVersionError(score)
     if not check.is_open:
         return score
-    old = score_json(score)
     comment = (comment or "").strip()
+    cleaned, value, kept_comment = score.inputs, score.value, score.comment
     if decision == CrossCheckDecision.CHANGED:
-        cleaned, value = _points(assessment, criterion, check.stage, inputs or {})
+        cleaned, value = leaf_score_points(
+            assessment=assessment, criterion=criterion, stage=check.stage, inputs=inputs or {}
+        )
         if not comment:
             raise ValidationError(
                 _("Cần ghi nhận xét khi điều chỉnh điểm thẩm định chéo."), code="comment_required"
             )
         _require_comment_if_changed(assessment, criterion, value, comment)
-        score.value, score.inputs = value, cleaned
-        score.comment = comment
-    score.provisional = False
-    score.version += 1
-    score.updated_by = actor
-    score.save()
-    _cross_check_close(
+        kept_comment = comment
+    score, _written = leaf_score_write(
         actor=actor,
-        check=check,
-        decision=decision,
-        comment=comment,
-        old=old,
-        new={**score_json(score), "decision": decision},
+        assessment=assessment,
+        criterion=criterion,
+        stage=check.stage,
+        inputs=cleaned,
+        value=value,
+        entered={"comment": kept_comment, "supplement_requested": score.supplement_requested},
+        provisional=False,
+        action=AuditAction.CROSS_CHECK,
+        reason=comment,
+        audit_extra={"decision": decision},
+        write_unchanged=True,  # confirming is a write: the score is no longer provisional
     )
+    _cross_check_close(check=check, decision=decision, comment=comment)
     return score
 
 
-def _cross_check_close(*, actor, check: CrossCheck, decision: str, comment: str, old, new):
-    """The decision on a cross-check, recorded on it and in the audit trail."""
+def _cross_check_close(*, check: CrossCheck, decision: str, comment: str) -> None:
+    """The decision on a cross-check, recorded on it (the audit row is the decision's write:
+    the score's through leaf_score_write, the exemption's in _exemption_check_decide)."""
     check.decided_at = timezone.now()
     check.decision = decision
     check.comment = comment
     check.save(update_fields=["decided_at", "decision", "comment"])
-    audit_record(
-        period=check.assessment.period,
-        actor=actor,
-        action=AuditAction.CROSS_CHECK,
-        assessment=check.assessment,
-        criterion=check.criterion,
-        stage=check.stage,
-        old=old,
-        new=new,
-        reason=comment,
-    )
 
 
 def _exemption_check_decide(*, actor, assessment, check, decision: str, comment: str):
@@ -1149,13 +1053,17 @@ def _exemption_check_decide(*, actor, assessment, check, decision: str, comment:
             exemption.provisional = False
             exemption.save(update_fields=["provisional"])
         new = None if exemption is None else {"reason": exemption.reason, "provisional": False}
-    _cross_check_close(
+    _cross_check_close(check=check, decision=decision, comment=comment)
+    audit_record(
+        period=assessment.period,
         actor=actor,
-        check=check,
-        decision=decision,
-        comment=comment,
+        action=AuditAction.CROSS_CHECK,
+        assessment=assessment,
+        criterion=check.criterion,
+        stage=check.stage,
         old=old,
         new={"exemption": new, "decision": decision},
+        reason=comment,
     )
     return exemption
 

@@ -7,8 +7,7 @@ so "not yours" is the same 404 as "does not exist". The upload runs the same ser
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scoring import api_errors
 from scoring.serializers import ErrorSerializer
 
 from . import selectors, services
@@ -29,13 +29,6 @@ from .views import MULTIPART_OVERHEAD, SizeLimitUploadHandler, file_response
 
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 FILE_ID_PARAM = OpenApiParameter("file_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _first_error(errors) -> str:
-    for messages in errors.values():
-        message = messages[0] if isinstance(messages, list) and messages else messages
-        return str(message)
-    return ""
 
 
 class AssessmentEvidenceView(APIView):
@@ -81,37 +74,27 @@ class AssessmentEvidenceView(APIView):
         except ValueError:
             content_length = 0
         if content_length > limit + MULTIPART_OVERHEAD:
-            return _error(services.oversize_error())  # refused before the body is read
+            raise services.oversize_error()  # refused before the body is read
         # Before the body is parsed (a session's CSRF check may have parsed it already: the
         # service still refuses an oversized file).
         handler = SizeLimitUploadHandler(request, limit=limit)
         request.upload_handlers.insert(0, handler)
         body = EvidenceUploadInputSerializer(data=request.data)
         if handler.exceeded:
-            return _error(services.oversize_error())
-        if not body.is_valid():
-            return Response(
-                {"error": _first_error(body.errors)}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise services.oversize_error()
+        if not body.is_valid():  # the upload form's messages are whole sentences
+            return api_errors.bad_input(body, with_field=False)
         criterion = selectors.evidence_leaf_by_code(
             assessment=assessment, code=body.validated_data["criterion"]
         )
         if criterion is None:
-            return Response(
-                {"error": _("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        try:
-            outcome = services.evidence_upload(
-                actor=request.user,
-                assessment=assessment,
-                criterion=criterion,
-                uploaded_file=body.validated_data["file"],
-            )
-        except ValidationError as exc:
-            return _error(exc)
-        except PermissionDenied:
-            raise Http404 from None
+            raise ValidationError(_("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này."))
+        outcome = services.evidence_upload(  # refusals answered by scoring.api_errors
+            actor=request.user,
+            assessment=assessment,
+            criterion=criterion,
+            uploaded_file=body.validated_data["file"],
+        )
         codes = selectors.evidence_criterion_codes(files=[outcome.file])
         cards = selectors.evidence_cards(actor=request.user, assessment=assessment)
         data = EvidenceUploadedSerializer(
@@ -120,11 +103,6 @@ class AssessmentEvidenceView(APIView):
         return Response(
             data, status=status.HTTP_200_OK if outcome.duplicate else status.HTTP_201_CREATED
         )
-
-
-def _error(exc: ValidationError) -> Response:
-    message = exc.messages[0] if exc.messages else str(exc)
-    return Response({"error": message}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class EvidenceFileView(APIView):

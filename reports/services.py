@@ -6,8 +6,6 @@ task never runs for a row that was rolled back.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,9 +21,15 @@ from django.utils.translation import gettext as _
 from parindex.throttle import quota_take, retry_when
 from scoring import engine
 from scoring.enums import AuditAction, Method, Stage
-from scoring.models import Assessment, LeafScore, Period
+from scoring.models import Assessment, Criterion, Period
 from scoring.selectors import criteria_leaves
-from scoring.services import PublishedYearError, audit_record, results_compute
+from scoring.services import (
+    PublishedYearError,
+    audit_record,
+    leaf_score_write,
+    results_compute,
+)
+from scoring.tabular import Header, TableError, line_error, table_read
 from scoring.workflow import UnitYear
 from units.models import Unit
 
@@ -440,55 +444,9 @@ def _plan_rows(plan: ImprovementPlan) -> list[dict]:
 # --- inputs from outside -----------------------------------------------------------------
 
 
-class ImportRowsError(ValueError):
-    """Rows that cannot be imported; `errors` are Vietnamese messages with line numbers."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-def table_rows(*, content: bytes, filename: str) -> list[tuple[int, dict]]:
-    """(line number, row) of a CSV (UTF-8, comma or semicolon) or XLSX file with a header."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception:  # openpyxl raises many kinds for a broken file
-            raise ImportRowsError([_("Tệp XLSX không đọc được.")]) from None
-        lines = [
-            [("" if v is None else str(v)) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportRowsError([_("Tệp CSV phải mã hóa UTF-8.")]) from None
-        first = text.splitlines()[0] if text.strip() else ""
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not lines:
-        raise ImportRowsError([_("Tệp không có dữ liệu.")])
-    header = [h.strip().lower() for h in lines[0]]
-    rows = []
-    for number, values in enumerate(lines[1:], start=2):
-        if not any(str(v).strip() for v in values):
-            continue
-        rows.append(
-            (
-                number,
-                {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)},
-            )
-        )
-    return rows
-
-
-def _require_columns(rows, header_keys: list[str], columns: list[str]) -> None:
-    missing = [c for c in columns if c not in header_keys]
-    if missing:
-        raise ImportRowsError([_("Thiếu cột: %(c)s.") % {"c": ", ".join(missing)}])
+# Rows that cannot be imported: the one error of the table imports (`errors`, with lines).
+ImportRowsError = TableError
+SIPAS_HEADER = Header(required=("unit_code", "sipas"), others=True)
 
 
 @dataclass(frozen=True)
@@ -502,17 +460,16 @@ def _units_and_assessments(period: Period) -> tuple[dict[str, Unit], dict[int, A
     return units, assessments
 
 
-def _header(rows) -> list[str]:
-    return list(rows[0][1].keys()) if rows else []
-
-
 def _row_assessment(row, line, units, assessments, period, errors):
     """The row's unit's dossier this year; else the row's error is recorded (None)."""
     unit = units.get(row["unit_code"])
     if unit is None or unit.id not in assessments:
         errors.append(
-            _("Dòng %(n)s: không có đơn vị “%(c)s” trong kỳ %(y)s.")
-            % {"n": line, "c": row["unit_code"], "y": period.year}
+            line_error(
+                line,
+                _("không có đơn vị “%(c)s” trong kỳ %(y)s.")
+                % {"c": row["unit_code"], "y": period.year},
+            )
         )
         return None
     return assessments[unit.id]
@@ -525,11 +482,11 @@ def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> Imp
     The secretariat of the year, never in a frozen year; the audit trail keeps each unit's
     old and new value."""
     _require_secretariat(actor, "reports.import_inputs", period)
-    rows = table_rows(content=content, filename=filename)
-    _require_columns(rows, _header(rows), ["unit_code", "sipas"])
+    rows = table_read(content, header=SIPAS_HEADER, name=filename)
     units, assessments = _units_and_assessments(period)
     errors, updates, old = [], [], {}
-    for line, row in rows:
+    for row in rows:
+        line = row["line"]
         assessment = _row_assessment(row, line, units, assessments, period, errors)
         if assessment is None:
             continue
@@ -538,7 +495,7 @@ def sipas_import(*, actor, period: Period, content: bytes, filename: str) -> Imp
             if value < 0 or value > 100:
                 raise engine.ScoringInputError(_("Chỉ số hài lòng phải từ 0 đến 100%."))
         except engine.ScoringInputError as error:
-            errors.append(_("Dòng %(n)s: %(e)s") % {"n": line, "e": error})
+            errors.append(line_error(line, str(error)))
             continue
         old[assessment.unit.code] = {"sipas": _text(assessment.sipas)}
         assessment.sipas = engine.q2(value)
@@ -573,6 +530,7 @@ def _inputs_audit(*, actor, period, kind: str, filename: str, old: dict, new: di
 
 
 DOSSIER_COLUMNS = ["unit_code", "received", "early", "on_time", "late", "pending"]
+DOSSIER_HEADER = Header(required=tuple(DOSSIER_COLUMNS), others=True)
 
 
 @transaction.atomic
@@ -581,11 +539,11 @@ def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str
     late_dossier_percent = late / (early + on_time + late) × 100; any bad row: nothing saved.
     The secretariat of the year, never in a frozen year; audited (old and new per unit)."""
     _require_secretariat(actor, "reports.import_inputs", period)
-    rows = table_rows(content=content, filename=filename)
-    _require_columns(rows, _header(rows), DOSSIER_COLUMNS)
+    rows = table_read(content, header=DOSSIER_HEADER, name=filename)
     units, assessments = _units_and_assessments(period)
     errors, parsed = [], []
-    for line, row in rows:
+    for row in rows:
+        line = row["line"]
         assessment = _row_assessment(row, line, units, assessments, period, errors)
         if assessment is None:
             continue
@@ -594,8 +552,11 @@ def dossier_stats_import(*, actor, period: Period, content: bytes, filename: str
             text = row[column].replace(".", "").replace(" ", "")
             if not text.isdigit():
                 errors.append(
-                    _("Dòng %(n)s: cột %(c)s phải là số nguyên không âm (“%(v)s”).")
-                    % {"n": line, "c": column, "v": row[column]}
+                    line_error(
+                        line,
+                        _("cột %(c)s phải là số nguyên không âm (“%(v)s”).")
+                        % {"c": column, "v": row[column]},
+                    )
                 )
                 break
             numbers[column] = int(text)
@@ -642,14 +603,7 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
     assessments = list(
         Assessment.objects.filter(period=period, sipas__isnull=False).select_related("unit")
     )
-    current_scores = {
-        (s.assessment_id, s.criterion_id): s
-        for s in LeafScore.objects.filter(
-            assessment__in=assessments,
-            stage=stage,
-            criterion_id__in=[leaf.criterion_id for leaf in leaves],
-        )
-    }
+    nodes = Criterion.objects.in_bulk([leaf.criterion_id for leaf in leaves])
     written = 0
     for assessment in assessments:
         for leaf in leaves:
@@ -657,28 +611,15 @@ def external_inputs_apply(*, period: Period, stage: str = Stage.FINAL, actor=Non
             if maximum is None:
                 continue
             inputs = {"sipas": f"{assessment.sipas:.2f}"}
-            value = engine.leaf_points(leaf.method, leaf.params, maximum, inputs)
-            current = current_scores.get((assessment.pk, leaf.criterion_id))
-            before = None if current is None else (current.value, current.inputs)
-            LeafScore.objects.update_or_create(
+            leaf_score_write(
+                actor=actor,
                 assessment=assessment,
-                criterion_id=leaf.criterion_id,
+                criterion=nodes[leaf.criterion_id],
                 stage=stage,
-                defaults={"inputs": inputs, "value": value, "updated_by": actor},
+                inputs=inputs,
+                value=engine.leaf_points(leaf.method, leaf.params, maximum, inputs),
+                action=AuditAction.INPUTS_APPLY,
+                reason=_("Điểm tiêu chí khảo sát từ chỉ số hài lòng (SIPAS)"),
             )
             written += 1
-            if before != (value, inputs):
-                audit_record(
-                    period=period,
-                    actor=actor,
-                    action=AuditAction.INPUTS_APPLY,
-                    assessment=assessment,
-                    criterion=leaf.criterion_id,
-                    stage=stage,
-                    old=None
-                    if current is None
-                    else {"value": _text(current.value), "inputs": current.inputs},
-                    new={"value": _text(value), "inputs": inputs},
-                    reason=_("Điểm tiêu chí khảo sát từ chỉ số hài lòng (SIPAS)"),
-                )
     return written

@@ -8,7 +8,6 @@ as "does not exist".
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import api_errors, engine, rules, selectors, services
+from . import api_errors, rules, selectors, services
 from .enums import AssessmentStatus, Phase, Stage
 from .models import Assessment, Criterion, LeafScore, Period, Result
 from .serializers import (
@@ -35,22 +34,6 @@ from .serializers import (
 
 YEAR_PARAM = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def assessments_visible_to(actor):
-    """Assessments `actor` may see: scoring.view_assessment, as the rules' filter."""
-    return (
-        Assessment.objects.filter(rules.assessments_visible_q(actor))
-        .select_related("period", "unit", "group")
-        .order_by("-period__year", "group__order", "unit__order", "unit__code")
-    )
-
-
-def results_visible_to(actor):
-    """Results of the periods `actor` may see: scoring.view_results, as the rules' filter."""
-    return Result.objects.filter(rules.results_visible_q(actor)).select_related(
-        "period", "unit", "group"
-    )
 
 
 class TreePagination(PageNumberPagination):
@@ -139,7 +122,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return assessments_visible_to(self.request.user)
+        return selectors.assessment_list(actor=self.request.user)
 
     def get_object(self):
         return selectors.assessment_get(
@@ -200,7 +183,7 @@ class ResultListView(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return results_visible_to(self.request.user).order_by(
+        return selectors.result_list(actor=self.request.user).order_by(
             "-period__year",
             "stage",
             "group__order",
@@ -239,19 +222,12 @@ class SelfScoreView(APIView):
         ).first()
         if criterion is None:
             raise Http404
-        try:
-            score = services.self_score_set(
-                actor=request.user,
-                assessment=assessment,
-                criterion=criterion,
-                inputs=body.validated_data["inputs"],
-                explanation=body.validated_data["explanation"],
-                expected_version=body.validated_data["version"],
-            )
-        except services.StaleVersionError as stale:
-            return api_errors.stale(stale)
-        except (engine.ScoringInputError, ValidationError, services.DraftClosedError) as error:
-            return api_errors.refused(error)
-        except PermissionDenied:
-            raise Http404 from None
+        score = services.self_score_set(  # refusals answered by api_errors' handler
+            actor=request.user,
+            assessment=assessment,
+            criterion=criterion,
+            inputs=body.validated_data["inputs"],
+            explanation=body.validated_data["explanation"],
+            expected_version=body.validated_data["version"],
+        )
         return Response(LeafScoreSerializer(score).data)

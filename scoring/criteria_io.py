@@ -20,7 +20,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from parindex.spreadsheets import workbook_print_setup
@@ -31,6 +32,7 @@ from . import engine
 from .enums import AuditAction, Method, NodeKind, NodeLevel, Phase
 from .models import Criterion, CriterionMax, LeafScore, Period, PeriodGroup
 from .services import audit_record
+from .tabular import XLSX, Header, TableError, line_error, table_read
 
 FIXED_COLUMNS = [
     "code",
@@ -50,23 +52,16 @@ YES = {"có", "co", "x", "true", "1", "yes", "y"}
 NO = {"không", "khong", "false", "0", "no", "n"}
 
 
-class CriteriaError(Exception):
-    """The set cannot be saved; `errors` are Vietnamese messages, with row numbers."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
+# The set cannot be saved: the one error of the table imports (`errors`, with row numbers).
+CriteriaError = TableError
+HEADER = Header(
+    required=tuple(FIXED_COLUMNS),
+    family=MAX_PREFIX,
+    family_text=gettext_lazy("một cột max_<mã khối> cho mỗi khối"),
+)
 
 
 # --- parse -------------------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _choice(value: str, choices) -> str | None:
@@ -78,46 +73,18 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def _row_error(number: int, message: str) -> str:
-    return _("Dòng %(row)s: %(message)s") % {"row": number, "message": message}
-
-
 def criteria_parse(file) -> tuple[list[dict], list[str]]:
     """Read an uploaded XLSX (path, bytes or file object) into rows and per-cell errors."""
-    if isinstance(file, bytes | bytearray):
-        file = io.BytesIO(file)
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a non-XLSX file; all mean the same
-        return [], [_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.")]
-    sheet = workbook.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [_text(cell).lower() for cell in next(lines, ())]
-    while header and header[-1] == "":
-        header.pop()
-    group_codes = [h[len(MAX_PREFIX) :] for h in header[len(FIXED_COLUMNS) :]]
-    if (
-        header[: len(FIXED_COLUMNS)] != FIXED_COLUMNS
-        or not group_codes
-        or any(
-            not h.startswith(MAX_PREFIX) or not h[len(MAX_PREFIX) :]
-            for h in header[len(FIXED_COLUMNS) :]
-        )
-    ):
-        workbook.close()
-        return [], [
-            _("Dòng 1: tiêu đề phải đúng là: %(columns)s, rồi một cột max_<mã khối> cho mỗi khối.")
-            % {"columns": ", ".join(FIXED_COLUMNS)}
-        ]
+        table = table_read(file, header=HEADER, formats=(XLSX,))
+    except TableError as error:
+        return [], error.errors
+    group_codes = [c[len(MAX_PREFIX) :] for c in table.columns if c.startswith(MAX_PREFIX)]
     rows, errors = [], []
-    for number, line in enumerate(lines, start=2):
-        cells = list(line) + [None] * (len(header) - len(line))
-        if all(_text(c) == "" for c in cells[: len(header)]):
-            continue
-        row, row_errors = _parse_line(number, dict(zip(header, cells, strict=False)), group_codes)
+    for cells in table:
+        row, row_errors = _parse_line(cells["line"], cells, group_codes)
         rows.append(row)
         errors.extend(row_errors)
-    workbook.close()
     if not rows and not errors:
         errors.append(_("Tệp không có dòng tiêu chí nào."))
     return rows, errors
@@ -125,22 +92,22 @@ def criteria_parse(file) -> tuple[list[dict], list[str]]:
 
 def _parse_line(number: int, cells: dict, group_codes: list[str]) -> tuple[dict, list[str]]:
     errors = []
-    code = _text(cells["code"])
+    code = cells["code"]
     row = {
         "row": number,
         "code": code,
-        "name": _text(cells["name"]),
-        "parent_code": _text(cells["parent_code"]),
-        "guidance": _text(cells["guidance"]),
-        "notes": _text(cells["notes"]),
+        "name": cells["name"],
+        "parent_code": cells["parent_code"],
+        "guidance": cells["guidance"],
+        "notes": cells["notes"],
         "maxima": {},
     }
     if not code:
-        errors.append(_row_error(number, _("thiếu mã tiêu chí.")))
+        errors.append(line_error(number, _("thiếu mã tiêu chí.")))
     if not row["name"]:
-        errors.append(_row_error(number, _("thiếu nội dung tiêu chí %(code)s.") % {"code": code}))
+        errors.append(line_error(number, _("thiếu nội dung tiêu chí %(code)s.") % {"code": code}))
 
-    level = _text(cells["level"])
+    level = cells["level"]
     if not level:
         row["level"] = [NodeLevel.FIELD, NodeLevel.CRITERION, NodeLevel.SUB][
             min(code.count("."), 2)
@@ -149,35 +116,35 @@ def _parse_line(number: int, cells: dict, group_codes: list[str]) -> tuple[dict,
         row["level"] = _choice(level, NodeLevel) or ""
         if not row["level"]:
             errors.append(
-                _row_error(
+                line_error(
                     number,
                     _("cấp “%(v)s” không hợp lệ (dùng: %(ok)s).")
                     % {"v": level, "ok": ", ".join(NodeLevel.values)},
                 )
             )
-    kind = _text(cells["kind"])
+    kind = cells["kind"]
     row["kind"] = _choice(kind, NodeKind) if kind else NodeKind.SCORED
     if not row["kind"]:
         row["kind"] = ""
         errors.append(
-            _row_error(
+            line_error(
                 number,
                 _("loại “%(v)s” không hợp lệ (dùng: %(ok)s).")
                 % {"v": kind, "ok": ", ".join(NodeKind.values)},
             )
         )
-    method = _text(cells["method"])
+    method = cells["method"]
     row["method"] = _choice(method, Method) if method else ""
     if row["method"] is None:
         row["method"] = method
         errors.append(
-            _row_error(
+            line_error(
                 number,
                 _("phương pháp chấm “%(v)s” không hợp lệ (dùng: %(ok)s).")
                 % {"v": method, "ok": ", ".join(Method.values)},
             )
         )
-    params_text = _text(cells["params"])
+    params_text = cells["params"]
     row["params"] = {}
     if params_text:
         try:
@@ -186,7 +153,7 @@ def _parse_line(number: int, cells: dict, group_codes: list[str]) -> tuple[dict,
             params = None
         if not isinstance(params, dict):
             errors.append(
-                _row_error(
+                line_error(
                     number,
                     _('tham số không phải JSON hợp lệ (cần dạng {"khóa": giá trị}): %(v)s')
                     % {"v": params_text},
@@ -196,33 +163,33 @@ def _parse_line(number: int, cells: dict, group_codes: list[str]) -> tuple[dict,
             row["params"] = params
             from evidence.criterion_rules import evidence_rules_errors  # the app's own rules
 
-            errors.extend(_row_error(number, message) for message in evidence_rules_errors(params))
-    evidence = _text(cells["evidence_required"]).lower()
+            errors.extend(line_error(number, message) for message in evidence_rules_errors(params))
+    evidence = cells["evidence_required"].lower()
     if evidence in YES or evidence == "":
         row["evidence_required"] = True
     elif evidence in NO:
         row["evidence_required"] = False
     else:
         row["evidence_required"] = True
-        errors.append(_row_error(number, _("cột evidence_required chỉ nhận “có” hoặc “không”.")))
+        errors.append(line_error(number, _("cột evidence_required chỉ nhận “có” hoặc “không”.")))
     for group_code in group_codes:
         raw = cells[MAX_PREFIX + group_code]
-        if _text(raw) == "":
+        if raw == "":
             continue
         try:
             value = engine.to_decimal(raw, label=_("Điểm tối đa"))
         except engine.ScoringInputError:
             errors.append(
-                _row_error(
+                line_error(
                     number,
                     _("điểm tối đa khối %(g)s “%(v)s” không phải là số.")
-                    % {"g": group_code, "v": _text(raw)},
+                    % {"g": group_code, "v": raw},
                 )
             )
             continue
         if value < 0:
             errors.append(
-                _row_error(number, _("điểm tối đa khối %(g)s không được âm.") % {"g": group_code})
+                line_error(number, _("điểm tối đa khối %(g)s không được âm.") % {"g": group_code})
             )
             continue
         row["maxima"][group_code] = str(engine.q2(value))
@@ -271,7 +238,7 @@ def _tree_errors(rows: list[dict]) -> list[str]:
     for row in rows:
         if row["code"] in seen:
             errors.append(
-                _row_error(
+                line_error(
                     row["row"],
                     _("mã %(code)s trùng với dòng %(first)s.")
                     % {"code": row["code"], "first": seen[row["code"]]},
@@ -285,7 +252,7 @@ def _tree_errors(rows: list[dict]) -> list[str]:
         parent = row["parent_code"]
         if parent and parent not in by_code:
             errors.append(
-                _row_error(
+                line_error(
                     row["row"], _("tiêu chí cha “%(p)s” không có trong tệp.") % {"p": parent}
                 )
             )
@@ -293,14 +260,14 @@ def _tree_errors(rows: list[dict]) -> list[str]:
             chain, node = {row["code"]}, by_code[parent]
             while node is not None:
                 if node["code"] in chain:
-                    errors.append(_row_error(row["row"], _("quan hệ cha–con tạo thành vòng lặp.")))
+                    errors.append(line_error(row["row"], _("quan hệ cha–con tạo thành vòng lặp.")))
                     break
                 chain.add(node["code"])
                 node = by_code.get(node["parent_code"])
         is_leaf = row["code"] not in parents
         if is_leaf and not row["method"]:
             errors.append(
-                _row_error(
+                line_error(
                     row["row"],
                     _("tiêu chí %(code)s không có tiêu chí con nên phải có phương pháp chấm.")
                     % {"code": row["code"]},
@@ -308,7 +275,7 @@ def _tree_errors(rows: list[dict]) -> list[str]:
             )
         if not is_leaf and row["method"]:
             errors.append(
-                _row_error(
+                line_error(
                     row["row"],
                     _("tiêu chí %(code)s có tiêu chí con nên không được có phương pháp chấm.")
                     % {"code": row["code"]},
@@ -331,7 +298,7 @@ def _tree_errors(rows: list[dict]) -> list[str]:
             )
             if Decimal(given) != total:
                 errors.append(
-                    _row_error(
+                    line_error(
                         row["row"],
                         _(
                             "điểm tối đa khối %(g)s của %(code)s là %(given)s nhưng tổng các tiêu chí "

@@ -1,33 +1,49 @@
-"""The deterministic demo province: a fictional “tỉnh Hòa Bình Xanh” with four groups, 44
-units a year, a realistic criteria set, three published years (2023–2025) and a current year
-(2026) in self-assessment, plus one demo login per role.
+"""The deterministic demo province: the fictional “tỉnh Hòa Bình Xanh”, told as its story.
 
-The 2025 reorganisation (PAR-INDEX.md §6) is in the data: 2023 and 2024 hold the units
-before it (Sở Nông nghiệp và PTNT, Sở Tài nguyên và Môi trường, Ban Dân tộc, UBND xã Tân Lập,
-UBND xã Hòa An), 2025 and 2026 the units after it (Sở Nông nghiệp và Môi trường — compared
-with the mean of its two predecessors —, Sở Dân tộc và Tôn giáo — with Ban Dân tộc —, UBND
-xã Tân Hòa — with UBND xã Tân Lập — and a new Trung tâm Phục vụ hành chính công with no
-comparison), recorded through `import_unit_changes`' service; every year's dossiers are made
-by the set-up of the year (scoring.unit_changes), as the secretariat would.
+`demo_load()` (or `python manage.py load_demo`) tells it in the order it happened:
+
+1. **The province**: four groups (khối) and their units, each unit with a lasting quality
+   that its years drift around.
+2. **Its people**: one login per role (agency staff and heads, the 2026 appraisal team, the
+   secretariat, a council member, leadership, the administrator).
+3. **The 2023 cycle** and **the 2024 cycle**: the criteria set imported, the dossiers set
+   up, appraised and published (their final scores kept). In those years online services
+   weighed a little less: points stood on other leaves of the same field.
+4. **The 2025 reorganisation** (PAR-INDEX.md §6), recorded through the unit-changes import
+   as the secretariat would: Sở Nông nghiệp và Môi trường from Sở Nông nghiệp và PTNT and Sở
+   Tài nguyên và Môi trường (compared with the mean of the two), Sở Dân tộc và Tôn giáo
+   from Ban Dân tộc, UBND xã Tân Hòa from UBND xã Tân Lập and UBND xã Hòa An (compared with
+   Tân Lập), a new Trung tâm Phục vụ hành chính công (no comparison).
+5. **The 2025 cycle**: every stage kept (self, round 1, final), with the appraisers'
+   comments, the items sent back for supplement and the supplements given, a late dossier.
+6. **The 2026 cycle so far**: self-assessment open around the day of loading, some drafts
+   partly or fully scored, four dossiers submitted; **the 2026 team** assigned to every
+   field of every unit; **the letterhead** of the province's documents.
+
+Every year's criteria set is `docs/criteria-sample.xlsx`, read and imported by the criteria
+importer (scoring.criteria_io) — the secretariat's upload path. Scores are drawn for each
+unit's quality and written by scoring.services' bulk path (`leaf_score_new`, points through
+the engine; `leaf_scores_create`), years of scores no person has touched yet.
 
 Everything comes from `random.Random(SEED)`: two loads into empty databases give the same
-scores and results. The only time-dependent data are the current year's dates, which are
-placed around the moment of loading so that the demo's deadlines are always in the future,
-each on a working day (`scoring.calendar.next_working_day`: weekends and public holidays).
-
-Use `demo_load()` (or `python manage.py load_demo`); `demo_is_loaded()` tells whether the
-database already holds units.
+scores and results. The only time-dependent data are the current year's dates, placed
+around the moment of loading so that its deadlines are always ahead, each on a working day
+(`scoring.calendar.next_working_day`). `demo_is_loaded()` tells whether the database
+already holds units.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -36,17 +52,10 @@ from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 
 from . import calendar, engine
+from .criteria_io import criteria_import, criteria_parse
 from .enums import AssessmentStatus, Method, NodeKind, NodeLevel, Phase, Stage
-from .models import (
-    Assessment,
-    Criterion,
-    CriterionMax,
-    Exemption,
-    LeafScore,
-    Period,
-    PeriodGroup,
-)
-from .services import results_compute, results_seal
+from .models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period, PeriodGroup
+from .services import leaf_score_new, leaf_scores_create, results_compute, results_seal
 from .unit_changes import unit_changes_import, year_setup_apply
 
 SEED = 2025
@@ -56,8 +65,9 @@ CURRENT_YEAR = 2026
 REORGANISATION_YEAR = 2025
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE = "tỉnh Hòa Bình Xanh"
+CRITERIA_FILE = Path(settings.BASE_DIR) / "docs" / "criteria-sample.xlsx"
 
-# --- groups and units ----------------------------------------------------------------------
+# --- the province: its groups and units ------------------------------------------------------
 
 SO, ND, SN, XA = "so", "nganh_doc", "su_nghiep", "xa"
 GROUP_CODES = (SO, ND, SN, XA)
@@ -148,11 +158,10 @@ REORGANISATION = [
 UNTIL_2024 = {p for _s, _g, predecessors, _b in REORGANISATION for p in predecessors}
 FROM_2025 = {successor for successor, _g, _p, _b in REORGANISATION}
 
-# Scripted stories the demo must show (PAR-INDEX.md §3), on top of the random spread.
-# Low two years in a row; Tân Hòa is low in 2025 after Tân Lập, its basis, in 2024.
+# Units whose years stay low (two low years in a row; Tân Hòa low in 2025 after Tân Lập, its
+# basis, in 2024): their lasting quality.
 WEAK_UNITS = {"XA-013": "0.50", "ND-THADS": "0.62", "XA-006": "0.66", "XA-015": "0.65"}
-TWINS = {2025: ("SO-XD", "SO-CT"), 2024: ("XA-003", "XA-004")}  # (copy, source): a tie
-LATE_DOSSIERS = {2025: {"XA-008": 88}, 2024: {"ND-HQ": 89}}  # on-time % → late ≥ 10%
+# What never applies to a unit (giảm trừ), with the reason it gives every year.
 EXEMPTIONS = [
     # unit, node, reason
     (
@@ -176,778 +185,7 @@ EXEMPTIONS = [
     ("SN-XTDT", "8.3", "Đơn vị không thực hiện thủ tục hành chính liên thông."),
 ]
 
-# --- the criteria set ------------------------------------------------------------------------
-
-LEVELS_TIME = {
-    "levels": [
-        {"key": "on_time", "label": "Đúng hạn", "fraction": "1"},
-        {"key": "late", "label": "Trễ hạn", "fraction": "0.5"},
-        {"key": "none", "label": "Không thực hiện", "fraction": "0"},
-    ]
-}
-# What the evidence of a leaf must be (evidence.criterion_rules): the year's plan issued in
-# the year before, by 31/12; the inspection plan within the first quarter.
-EVIDENCE_YEAR_PLAN = {
-    "issued_from": "01/01/N-1",
-    "issued_by": "31/12/N-1",
-    "doc_types": ["Kế hoạch"],
-    "own_issuer": True,
-}
-EVIDENCE_FIRST_QUARTER_PLAN = {
-    "issued_from": "01/01/N",
-    "issued_by": "31/03/N",
-    "doc_types": ["Kế hoạch"],
-    "own_issuer": True,
-}
-LEVELS_PERCENT = {
-    "levels": [
-        {"key": "100", "label": "Hoàn thành 100%", "fraction": "1"},
-        {"key": "80", "label": "Hoàn thành từ 80% đến dưới 100%", "fraction": "0.75"},
-        {"key": "50", "label": "Hoàn thành từ 50% đến dưới 80%", "fraction": "0.5"},
-        {"key": "0", "label": "Hoàn thành dưới 50%", "fraction": "0"},
-    ]
-}
-LEVELS_AUTONOMY = {
-    "levels": [
-        {"key": "full", "label": "Tự bảo đảm chi thường xuyên và chi đầu tư", "fraction": "1"},
-        {"key": "recurrent", "label": "Tự bảo đảm chi thường xuyên", "fraction": "0.75"},
-        {"key": "partial", "label": "Tự bảo đảm một phần chi thường xuyên", "fraction": "0.5"},
-        {"key": "state", "label": "Do Nhà nước bảo đảm chi thường xuyên", "fraction": "0.25"},
-    ]
-}
-TABLE_ON_TIME = {
-    "table": [
-        {"min": "98", "fraction": "1"},
-        {"min": "95", "fraction": "0.75"},
-        {"min": "90", "fraction": "0.5"},
-        {"min": "80", "fraction": "0.25"},
-    ]
-}
-TABLE_DISBURSE = {
-    "table": [
-        {"min": "95", "fraction": "1"},
-        {"min": "80", "fraction": "0.75"},
-        {"min": "60", "fraction": "0.5"},
-    ]
-}
-TABLE_ONLINE = {
-    "table": [
-        {"min": "50", "fraction": "1"},
-        {"min": "30", "fraction": "0.5"},
-        {"min": "20", "fraction": "0.25"},
-    ]
-}
-TABLE_STAFFING = {"table": [{"min": "100", "fraction": "1"}, {"min": "95", "fraction": "0.5"}]}
-TABLE_SIPAS = {
-    "table": [
-        {"min": "90", "fraction": "1"},
-        {"min": "80", "fraction": "0.75"},
-        {"min": "70", "fraction": "0.5"},
-        {"min": "50", "fraction": "0.25"},
-    ]
-}
-
-
-def _m(so=None, nd=None, sn=None, xa=None) -> dict[str, str]:
-    """Maxima per group code; a group left out does not have the leaf."""
-    return {
-        code: value
-        for code, value in zip(GROUP_CODES, (so, nd, sn, xa), strict=True)
-        if value is not None
-    }
-
-
-def _all(value: str) -> dict[str, str]:
-    return _m(value, value, value, value)
-
-
-@dataclass(frozen=True)
-class Node:
-    code: str
-    name: str
-    method: str = ""
-    params: dict = field(default_factory=dict)
-    maxima: dict = field(default_factory=dict)
-    guidance: str = ""
-    kind: str = NodeKind.SCORED
-
-    @property
-    def is_leaf(self) -> bool:
-        return bool(self.method)
-
-
-N = Node
-YN, LV, MN, RT, SV, CT = (
-    Method.YES_NO,
-    Method.LEVELS,
-    Method.MANUAL,
-    Method.RATIO,
-    Method.SURVEY,
-    Method.COUNT,
-)
-
-CRITERIA: list[Node] = [
-    N("1", "Công tác chỉ đạo, điều hành cải cách hành chính"),
-    N("1.1", "Kế hoạch cải cách hành chính năm"),
-    N(
-        "1.1.1",
-        "Ban hành kế hoạch CCHC năm kịp thời, đúng quy định",
-        LV,
-        {**LEVELS_TIME, "evidence": EVIDENCE_YEAR_PLAN},
-        _m("1", "1", "1.5", "1"),
-        "Ban hành trước ngày 31/12 năm trước: điểm tối đa; ban hành trễ hạn: 50% điểm; "
-        "không ban hành: 0 điểm.",
-    ),
-    N(
-        "1.1.2",
-        "Mức độ hoàn thành kế hoạch CCHC năm",
-        LV,
-        LEVELS_PERCENT,
-        _all("3"),
-        "Hoàn thành 100% nhiệm vụ: điểm tối đa; từ 80%: 75%; từ 50%: 50%; dưới 50%: 0 điểm.",
-    ),
-    N("1.2", "Báo cáo cải cách hành chính"),
-    N(
-        "1.2.1",
-        "Thực hiện chế độ báo cáo CCHC định kỳ đầy đủ nội dung, đúng thời gian",
-        LV,
-        {**LEVELS_TIME, "evidence": {"doc_types": ["Báo cáo"], "own_issuer": True}},
-        _all("1.5"),
-        "Đầy đủ các báo cáo quý, 6 tháng, năm đúng hạn: điểm tối đa; có báo cáo trễ hạn: 50%; "
-        "thiếu báo cáo: 0 điểm.",
-    ),
-    N("1.3", "Kiểm tra công tác cải cách hành chính"),
-    N(
-        "1.3.1",
-        "Ban hành kế hoạch kiểm tra CCHC",
-        YN,
-        {"evidence": EVIDENCE_FIRST_QUARTER_PLAN},
-        _m("0.5", "0.5", "1", "0.5"),
-        "Có kế hoạch kiểm tra CCHC được ban hành trong quý I: điểm tối đa; không có: 0 điểm.",
-    ),
-    N(
-        "1.3.2",
-        "Tỷ lệ cơ quan, đơn vị trực thuộc được kiểm tra trong năm",
-        RT,
-        {"threshold": "30"},
-        _m("1", "1", "2", "1"),
-        "Số đơn vị được kiểm tra / tổng số đơn vị trực thuộc. Từ 30% trở lên: điểm tối đa; "
-        "dưới 30%: tỷ lệ × điểm tối đa / 30%.",
-    ),
-    N(
-        "1.3.3",
-        "Xử lý các vấn đề phát hiện qua kiểm tra",
-        MN,
-        {"step": "0.25"},
-        _all("0.5"),
-        "Chấm theo bước 0,25 điểm căn cứ mức độ xử lý, khắc phục các tồn tại sau kiểm tra.",
-    ),
-    N("1.4", "Công tác tuyên truyền cải cách hành chính"),
-    N(
-        "1.4.1",
-        "Ban hành kế hoạch tuyên truyền CCHC",
-        YN,
-        {},
-        _all("0.5"),
-        "Có kế hoạch tuyên truyền CCHC năm: điểm tối đa; không có: 0 điểm.",
-    ),
-    N(
-        "1.4.2",
-        "Số tin, bài tuyên truyền CCHC đăng tải trên cổng/trang thông tin điện tử",
-        CT,
-        {"per_item": "0.25"},
-        _m("0.5", "0.5", "1", "0.5"),
-        "0,25 điểm cho mỗi tin, bài; tối đa bằng điểm tối đa của tiêu chí.",
-    ),
-    N(
-        "1.5",
-        "Sáng kiến, giải pháp mới trong chỉ đạo, điều hành CCHC",
-        MN,
-        {"step": "0.5"},
-        _m("1", "1", "1", "1"),
-        "Chấm theo bước 0,5 điểm căn cứ hiệu quả của sáng kiến, giải pháp được áp dụng.",
-    ),
-    N("2", "Cải cách thể chế"),
-    N("2.1", "Xây dựng, ban hành văn bản quy phạm pháp luật"),
-    N(
-        "2.1.1",
-        "Mức độ thực hiện kế hoạch xây dựng văn bản QPPL được giao",
-        LV,
-        LEVELS_PERCENT,
-        _m("2", None, None, "1.5"),
-        "Tham mưu ban hành đủ, đúng hạn 100% văn bản theo chương trình: điểm tối đa; "
-        "từ 80%: 75%; từ 50%: 50%; dưới 50%: 0 điểm.",
-    ),
-    N(
-        "2.1.2",
-        "Lấy ý kiến, thẩm định dự thảo văn bản QPPL đúng quy định",
-        YN,
-        {},
-        _m("1", None, None, "0.5"),
-        "Tất cả dự thảo được lấy ý kiến và thẩm định theo quy định: điểm tối đa; có dự thảo "
-        "không đúng quy trình: 0 điểm.",
-    ),
-    N("2.2", "Rà soát, hệ thống hóa văn bản quy phạm pháp luật"),
-    N(
-        "2.2.1",
-        "Ban hành kế hoạch rà soát, hệ thống hóa văn bản QPPL",
-        LV,
-        LEVELS_TIME,
-        _all("1"),
-        "Ban hành đúng hạn: điểm tối đa; trễ hạn: 50%; không ban hành: 0 điểm.",
-    ),
-    N(
-        "2.2.2",
-        "Xử lý kết quả rà soát văn bản QPPL",
-        RT,
-        {"threshold": "100"},
-        _m("1.5", "2", None, "1"),
-        "Số văn bản đã xử lý / số văn bản phát hiện cần xử lý × điểm tối đa.",
-    ),
-    N("2.3", "Theo dõi thi hành pháp luật"),
-    N(
-        "2.3.1",
-        "Ban hành kế hoạch theo dõi tình hình thi hành pháp luật",
-        YN,
-        {},
-        _all("1"),
-        "Có kế hoạch: điểm tối đa; không có: 0 điểm.",
-    ),
-    N(
-        "2.3.2",
-        "Báo cáo công tác theo dõi thi hành pháp luật",
-        LV,
-        LEVELS_TIME,
-        _all("0.5"),
-        "Báo cáo đúng hạn: điểm tối đa; trễ hạn: 50%; không báo cáo: 0 điểm.",
-    ),
-    N("2.4", "Phổ biến, giáo dục pháp luật"),
-    N(
-        "2.4.1",
-        "Ban hành kế hoạch phổ biến, giáo dục pháp luật",
-        YN,
-        {},
-        _m("1", "1", "1.5", "1"),
-        "Có kế hoạch phổ biến, giáo dục pháp luật năm: điểm tối đa; không có: 0 điểm.",
-    ),
-    N(
-        "2.4.2",
-        "Số hội nghị, lớp tập huấn phổ biến pháp luật đã tổ chức",
-        CT,
-        {"per_item": "0.5"},
-        _m("1", "1", "2.5", "1"),
-        "0,5 điểm cho mỗi hội nghị, lớp tập huấn; tối đa bằng điểm tối đa của tiêu chí.",
-    ),
-    N("3", "Cải cách thủ tục hành chính"),
-    N("3.1", "Kiểm soát thủ tục hành chính"),
-    N(
-        "3.1.1",
-        "Ban hành kế hoạch kiểm soát TTHC",
-        LV,
-        LEVELS_TIME,
-        _m("1", "1", None, "1"),
-        "Ban hành đúng hạn: điểm tối đa; trễ hạn: 50%; không ban hành: 0 điểm.",
-    ),
-    N(
-        "3.1.2",
-        "Tham mưu công bố, cập nhật TTHC kịp thời",
-        LV,
-        LEVELS_TIME,
-        _m("2.5", "1.5", None, None),
-        "Tất cả quyết định công bố TTHC được tham mưu đúng hạn: điểm tối đa; có quyết định "
-        "trễ hạn: 50%; không tham mưu: 0 điểm.",
-    ),
-    N("3.2", "Rà soát, đơn giản hóa thủ tục hành chính"),
-    N(
-        "3.2.1",
-        "Ban hành kế hoạch rà soát, đánh giá TTHC",
-        YN,
-        {},
-        _m("1", "1", None, "1"),
-        "Có kế hoạch rà soát, đánh giá TTHC: điểm tối đa; không có: 0 điểm.",
-    ),
-    N(
-        "3.2.2",
-        "Số phương án đơn giản hóa TTHC được cấp có thẩm quyền thông qua",
-        CT,
-        {"per_item": "0.5"},
-        _m("1.5", "1", None, None),
-        "0,5 điểm cho mỗi phương án được thông qua; tối đa bằng điểm tối đa của tiêu chí.",
-    ),
-    N("3.3", "Công khai thủ tục hành chính"),
-    N(
-        "3.3.1",
-        "Niêm yết công khai TTHC tại Bộ phận một cửa đúng quy định",
-        YN,
-        {},
-        _m("1", "1.5", None, "2.5"),
-        "Niêm yết đầy đủ, đúng quy định: điểm tối đa; thiếu hoặc sai: 0 điểm.",
-    ),
-    N(
-        "3.3.2",
-        "Công khai TTHC trên Cổng dịch vụ công của tỉnh",
-        LV,
-        LEVELS_PERCENT,
-        _m("1", "1.5", None, "1.5"),
-        "Công khai 100% TTHC: điểm tối đa; từ 80%: 75%; từ 50%: 50%; dưới 50%: 0 điểm.",
-    ),
-    N("3.4", "Tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính"),
-    N(
-        "3.4.1",
-        "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn",
-        RT,
-        {"threshold": "100"},
-        _m("1.5", "2.5", "2", "1.5"),
-        "Số phản ánh, kiến nghị xử lý đúng hạn / tổng số tiếp nhận × điểm tối đa.",
-    ),
-    N(
-        "3.4.2",
-        "Công khai kết quả xử lý phản ánh, kiến nghị",
-        YN,
-        {},
-        _all("0.5"),
-        "Có công khai kết quả trên cổng/trang thông tin điện tử: điểm tối đa; không: 0 điểm.",
-    ),
-    N("4", "Cải cách tổ chức bộ máy hành chính nhà nước"),
-    N("4.1", "Sắp xếp tổ chức bộ máy"),
-    N(
-        "4.1.1",
-        "Ban hành quy định chức năng, nhiệm vụ, cơ cấu tổ chức đúng quy định",
-        YN,
-        {},
-        _all("1"),
-        "Có quy định được ban hành đúng thẩm quyền, kịp thời: điểm tối đa.",
-    ),
-    N(
-        "4.1.2",
-        "Thực hiện sắp xếp tổ chức bộ máy theo đề án được phê duyệt",
-        LV,
-        LEVELS_PERCENT,
-        _m("2.5", "2", "2.5", "2"),
-        "Hoàn thành 100% lộ trình sắp xếp: điểm tối đa; từ 80%: 75%; từ 50%: 50%.",
-    ),
-    N("4.2", "Quản lý biên chế, vị trí việc làm"),
-    N(
-        "4.2.1",
-        "Đề án vị trí việc làm được phê duyệt và thực hiện đúng",
-        YN,
-        {},
-        _m("1", "1", "1.5", "1"),
-        "Có đề án được phê duyệt và bố trí đúng: điểm tối đa; không: 0 điểm.",
-    ),
-    N(
-        "4.2.2",
-        "Tỷ lệ sử dụng biên chế đúng số lượng được giao",
-        RT,
-        TABLE_STAFFING,
-        _all("1"),
-        "Số biên chế sử dụng đúng quy định / số biên chế được giao: 100%: điểm tối đa; "
-        "từ 95%: 50%; dưới 95%: 0 điểm.",
-    ),
-    N("4.3", "Thực hiện phân cấp, ủy quyền"),
-    N(
-        "4.3.1",
-        "Thực hiện các nhiệm vụ được phân cấp, ủy quyền",
-        MN,
-        {"step": "0.5"},
-        _m("1", None, None, "1.5"),
-        "Chấm theo bước 0,5 điểm căn cứ kết quả thực hiện các nhiệm vụ được phân cấp.",
-    ),
-    N(
-        "4.3.2",
-        "Kiểm tra tình hình thực hiện nhiệm vụ phân cấp, ủy quyền",
-        YN,
-        {},
-        _m("0.5", None, None, "0.5"),
-        "Có kiểm tra và báo cáo kết quả: điểm tối đa; không: 0 điểm.",
-    ),
-    N("5", "Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức"),
-    N(
-        "5.1",
-        "Bố trí cán bộ, công chức, viên chức theo vị trí việc làm",
-        LV,
-        LEVELS_PERCENT,
-        _m("1.5", "1.5", "3", "1.5"),
-        "Bố trí đúng vị trí việc làm 100%: điểm tối đa; từ 80%: 75%; từ 50%: 50%.",
-    ),
-    N("5.2", "Tuyển dụng, bổ nhiệm"),
-    N(
-        "5.2.1",
-        "Thực hiện tuyển dụng công chức, viên chức đúng quy định",
-        YN,
-        {},
-        _all("1"),
-        "Tuyển dụng đúng quy định: điểm tối đa; có sai phạm: 0 điểm.",
-    ),
-    N(
-        "5.2.2",
-        "Thực hiện bổ nhiệm, bổ nhiệm lại đúng quy định",
-        YN,
-        {},
-        _all("1"),
-        "Bổ nhiệm đúng quy định: điểm tối đa; có sai phạm: 0 điểm.",
-    ),
-    N(
-        "5.3",
-        "Đánh giá, xếp loại cán bộ, công chức, viên chức đúng thời gian quy định",
-        LV,
-        LEVELS_TIME,
-        _all("1"),
-        "Hoàn thành đánh giá, xếp loại đúng thời gian: điểm tối đa; trễ hạn: 50%.",
-    ),
-    N("5.4", "Đào tạo, bồi dưỡng"),
-    N(
-        "5.4.1",
-        "Tỷ lệ cán bộ, công chức, viên chức được bồi dưỡng theo kế hoạch",
-        RT,
-        {"threshold": "90"},
-        _m("2", "2", "2.5", "2"),
-        "Số người được bồi dưỡng / số người theo kế hoạch. Từ 90%: điểm tối đa; dưới 90%: "
-        "tỷ lệ × điểm tối đa / 90%.",
-    ),
-    N(
-        "5.4.2",
-        "Số lớp bồi dưỡng kỹ năng, nghiệp vụ do đơn vị tổ chức",
-        CT,
-        {"per_item": "0.25"},
-        _all("0.5"),
-        "0,25 điểm cho mỗi lớp; tối đa bằng điểm tối đa của tiêu chí.",
-    ),
-    N(
-        "5.5",
-        "Chấp hành kỷ luật, kỷ cương hành chính",
-        MN,
-        {"step": "0.25"},
-        _m("1.5", "2.5", "3", "1.5"),
-        "Chấm theo bước 0,25 điểm căn cứ kết quả kiểm tra công vụ trong năm.",
-    ),
-    N(
-        "5.6",
-        "Tỷ lệ công chức cấp xã đạt chuẩn theo quy định",
-        RT,
-        {"threshold": "100"},
-        _m(None, None, None, "1.5"),
-        "Số công chức đạt chuẩn / tổng số công chức cấp xã × điểm tối đa.",
-    ),
-    N("6", "Cải cách tài chính công"),
-    N("6.1", "Quản lý, sử dụng ngân sách nhà nước"),
-    N(
-        "6.1.1",
-        "Ban hành và thực hiện quy chế chi tiêu nội bộ",
-        YN,
-        {},
-        _all("1"),
-        "Có quy chế chi tiêu nội bộ được cập nhật và thực hiện đúng: điểm tối đa.",
-    ),
-    N(
-        "6.1.2",
-        "Công khai dự toán, quyết toán ngân sách đúng quy định",
-        LV,
-        LEVELS_TIME,
-        _all("1"),
-        "Công khai đúng thời hạn: điểm tối đa; trễ hạn: 50%; không công khai: 0.",
-    ),
-    N(
-        "6.1.3",
-        "Tỷ lệ giải ngân kế hoạch vốn đầu tư công được giao",
-        RT,
-        TABLE_DISBURSE,
-        _m("2.5", None, "2.5", "2.5"),
-        "Số vốn đã giải ngân / kế hoạch vốn được giao: từ 95%: điểm tối đa; từ 80%: 75%; "
-        "từ 60%: 50%; dưới 60%: 0 điểm.",
-    ),
-    N(
-        "6.2",
-        "Thực hiện cơ chế tự chủ, tự chịu trách nhiệm về tài chính",
-        LV,
-        LEVELS_AUTONOMY,
-        _m("1", "2", "5", None),
-        "Chấm theo mức tự chủ tài chính được cấp có thẩm quyền giao.",
-    ),
-    N("6.3", "Quản lý, sử dụng tài sản công"),
-    N(
-        "6.3.1",
-        "Quản lý, sử dụng tài sản công đúng quy định",
-        MN,
-        {"step": "0.25"},
-        _all("1"),
-        "Chấm theo bước 0,25 điểm căn cứ kết quả kiểm tra, kiểm toán trong năm.",
-    ),
-    N(
-        "6.3.2",
-        "Thực hành tiết kiệm, chống lãng phí",
-        YN,
-        {},
-        _m("1", "1", "1.5", "1"),
-        "Có chương trình và báo cáo kết quả thực hành tiết kiệm: điểm tối đa.",
-    ),
-    N("7", "Hiện đại hóa hành chính"),
-    N("7.1", "Ứng dụng công nghệ thông tin, chuyển đổi số"),
-    N(
-        "7.1.1",
-        "Tỷ lệ văn bản điện tử gửi, nhận qua hệ thống quản lý văn bản",
-        RT,
-        {"threshold": "90"},
-        _all("3"),
-        "Số văn bản điện tử / tổng số văn bản đi, đến. Từ 90%: điểm tối đa; dưới 90%: "
-        "tỷ lệ × điểm tối đa / 90%.",
-    ),
-    N(
-        "7.1.2",
-        "Tỷ lệ văn bản đi được ký số",
-        RT,
-        {"threshold": "100"},
-        _all("1"),
-        "Số văn bản đi được ký số / tổng số văn bản đi × điểm tối đa.",
-    ),
-    N(
-        "7.1.3",
-        "Cập nhật thông tin trên cổng/trang thông tin điện tử",
-        LV,
-        LEVELS_PERCENT,
-        _all("1"),
-        "Cập nhật đầy đủ, kịp thời 100% nội dung: điểm tối đa; từ 80%: 75%; từ 50%: 50%.",
-    ),
-    N(
-        "7.1.4",
-        "Kết nối hệ thống thông tin báo cáo của tỉnh",
-        YN,
-        {},
-        _m("0.5", "0.5", "1", "0.5"),
-        "Có kết nối và báo cáo qua hệ thống: điểm tối đa; không: 0 điểm.",
-    ),
-    N(
-        "7.1.5",
-        "Bảo đảm an toàn thông tin mạng",
-        MN,
-        {"step": "0.25"},
-        _m("1", "1.5", "2", "1"),
-        "Chấm theo bước 0,25 điểm căn cứ phương án bảo đảm an toàn thông tin theo cấp độ.",
-    ),
-    N("7.2", "Cung cấp dịch vụ công trực tuyến"),
-    N(
-        "7.2.1",
-        "Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến toàn trình",
-        RT,
-        TABLE_ONLINE,
-        _m("2.5", "2.5", None, "2.5"),
-        "Số hồ sơ trực tuyến toàn trình / tổng số hồ sơ: từ 50%: điểm tối đa; từ 30%: 50%; "
-        "từ 20%: 25%; dưới 20%: 0 điểm.",
-    ),
-    N(
-        "7.2.2",
-        "Tỷ lệ hồ sơ thanh toán phí, lệ phí trực tuyến",
-        RT,
-        {"threshold": "30"},
-        _m("1", "1", None, "1"),
-        "Từ 30%: điểm tối đa; dưới 30%: tỷ lệ × điểm tối đa / 30%.",
-    ),
-    N(
-        "7.2.3",
-        "Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC",
-        RT,
-        {"threshold": "100"},
-        _m("1", "1", None, "1.5"),
-        "Số hồ sơ được số hóa / tổng số hồ sơ × điểm tối đa.",
-    ),
-    N("7.3", "Áp dụng hệ thống quản lý chất lượng theo TCVN ISO 9001:2015"),
-    N(
-        "7.3.1",
-        "Công bố hệ thống quản lý chất lượng phù hợp TCVN ISO 9001:2015",
-        YN,
-        {},
-        _all("1"),
-        "Có quyết định công bố đúng quy định: điểm tối đa; không: 0 điểm.",
-    ),
-    N(
-        "7.3.2",
-        "Duy trì, cải tiến hệ thống quản lý chất lượng",
-        LV,
-        LEVELS_PERCENT,
-        _m("1", "1", "2.5", "1"),
-        "Duy trì, cải tiến đầy đủ 100% quy trình: điểm tối đa; từ 80%: 75%; từ 50%: 50%.",
-    ),
-    N("8", "Thực hiện cơ chế một cửa, một cửa liên thông"),
-    N("8.1", "Bộ phận tiếp nhận và trả kết quả"),
-    N(
-        "8.1.1",
-        "Tỷ lệ TTHC được đưa ra tiếp nhận tại Bộ phận một cửa",
-        RT,
-        {"threshold": "100"},
-        _all("2"),
-        "Số TTHC đưa ra Bộ phận một cửa / số TTHC thuộc thẩm quyền × điểm tối đa.",
-    ),
-    N(
-        "8.1.2",
-        "Cơ sở vật chất, trang thiết bị của Bộ phận một cửa",
-        MN,
-        {"step": "0.5"},
-        _all("1"),
-        "Chấm theo bước 0,5 điểm căn cứ mức độ đáp ứng tiêu chuẩn quy định.",
-    ),
-    N("8.2", "Kết quả giải quyết thủ tục hành chính"),
-    N(
-        "8.2.1",
-        "Tỷ lệ hồ sơ TTHC được giải quyết đúng hạn",
-        RT,
-        TABLE_ON_TIME,
-        _m("4", "4", "3", "5"),
-        "Số hồ sơ giải quyết đúng hạn / tổng số hồ sơ đã giải quyết: từ 98%: điểm tối đa; "
-        "từ 95%: 75%; từ 90%: 50%; từ 80%: 25%; dưới 80%: 0 điểm.",
-    ),
-    N(
-        "8.2.2",
-        "Thực hiện xin lỗi tổ chức, cá nhân khi giải quyết hồ sơ trễ hạn",
-        YN,
-        {},
-        _all("0.5"),
-        "Có văn bản xin lỗi cho 100% hồ sơ trễ hạn: điểm tối đa; không: 0 điểm.",
-    ),
-    N("8.3", "Thực hiện cơ chế một cửa liên thông"),
-    N(
-        "8.3.1",
-        "Thực hiện liên thông giải quyết TTHC theo quy định",
-        LV,
-        LEVELS_PERCENT,
-        _m("1", "1", "1", "1.5"),
-        "Thực hiện đúng 100% quy trình liên thông: điểm tối đa; từ 80%: 75%; từ 50%: 50%.",
-    ),
-    N(
-        "8.3.2",
-        "Số nhóm thủ tục liên thông điện tử được triển khai",
-        CT,
-        {"per_item": "0.5"},
-        _m("1", "1", None, "1"),
-        "0,5 điểm cho mỗi nhóm thủ tục; tối đa bằng điểm tối đa của tiêu chí.",
-    ),
-    N("9", "Tác động của cải cách hành chính"),
-    N("9.1", "Sự hài lòng của người dân, tổ chức (SIPAS)"),
-    N(
-        "9.1.1",
-        "Chỉ số hài lòng về tiếp cận dịch vụ",
-        SV,
-        TABLE_SIPAS,
-        _all("3"),
-        "Theo kết quả khảo sát SIPAS: từ 90%: điểm tối đa; từ 80%: 75%; từ 70%: 50%; "
-        "từ 50%: 25%; dưới 50%: 0 điểm.",
-    ),
-    N(
-        "9.1.2",
-        "Chỉ số hài lòng về thủ tục hành chính",
-        SV,
-        {"full_at": "90"},
-        _m("3", "3", None, "3"),
-        "Theo kết quả SIPAS: từ 90%: điểm tối đa; dưới 90%: chỉ số × điểm tối đa / 90%.",
-    ),
-    N(
-        "9.1.3",
-        "Chỉ số hài lòng về công chức trực tiếp giải quyết công việc",
-        SV,
-        {"full_at": "90"},
-        _m("3", "3", "3", "3"),
-        "Theo kết quả SIPAS: từ 90%: điểm tối đa; dưới 90%: chỉ số × điểm tối đa / 90%.",
-    ),
-    N(
-        "9.1.4",
-        "Chỉ số hài lòng về kết quả giải quyết công việc",
-        SV,
-        {"full_at": "95"},
-        _m("3", "3", "3", "3"),
-        "Theo kết quả SIPAS: từ 95%: điểm tối đa; dưới 95%: chỉ số × điểm tối đa / 95%.",
-    ),
-    N("9.2", "Tác động đến thực hiện nhiệm vụ chính trị"),
-    N(
-        "9.2.1",
-        "Hoàn thành các nhiệm vụ được UBND tỉnh giao trong năm",
-        LV,
-        LEVELS_PERCENT,
-        _m("5", "2", "4", "5"),
-        "Hoàn thành 100% nhiệm vụ được giao trên hệ thống theo dõi: điểm tối đa; từ 80%: 75%; "
-        "từ 50%: 50%; dưới 50%: 0 điểm.",
-    ),
-    N(
-        "9.2.2",
-        "Tác động của CCHC đến phát triển kinh tế - xã hội của ngành, địa phương",
-        MN,
-        {"step": "0.5"},
-        _m("3", "6", "6", "3.5"),
-        "Chấm theo bước 0,5 điểm căn cứ các chỉ tiêu kinh tế - xã hội được giao hoàn thành.",
-    ),
-    N("9.3", "Tác động đến chất lượng quản trị"),
-    N(
-        "9.3.1",
-        "Tỷ lệ văn bản chỉ đạo của UBND tỉnh được triển khai đúng hạn",
-        RT,
-        {"threshold": "95"},
-        _m("4", "8", "9", "4.5"),
-        "Số văn bản triển khai đúng hạn / tổng số văn bản được giao. Từ 95%: điểm tối đa; "
-        "dưới 95%: tỷ lệ × điểm tối đa / 95%.",
-    ),
-    N(
-        "9.3.2",
-        "Không có cán bộ, công chức, viên chức vi phạm bị xử lý kỷ luật",
-        YN,
-        {},
-        _m("2", "2", "2", "2"),
-        "Không có trường hợp bị xử lý kỷ luật trong năm: điểm tối đa; có: 0 điểm.",
-    ),
-    N("B", "Điểm thưởng", kind=NodeKind.BONUS),
-    N(
-        "B.1",
-        "Sáng kiến, mô hình CCHC được cấp có thẩm quyền công nhận",
-        Method.BONUS,
-        {"step": "0.5"},
-        _all("4"),
-        "Chấm theo bước 0,5 điểm; tổng điểm thưởng không vượt mức tối đa của khối.",
-        NodeKind.BONUS,
-    ),
-    N(
-        "B.2",
-        "Dẫn đầu tỉnh về tỷ lệ hồ sơ trực tuyến toàn trình",
-        Method.BONUS,
-        {"step": "1"},
-        _all("3"),
-        "1 điểm cho mỗi quý dẫn đầu, tối đa 3 điểm.",
-        NodeKind.BONUS,
-    ),
-    N(
-        "B.3",
-        "Được khen thưởng về công tác CCHC",
-        Method.BONUS,
-        {"step": "0.5"},
-        _all("3"),
-        "Bằng khen của Bộ, ngành, UBND tỉnh: 1,5 điểm; giấy khen: 0,5 điểm.",
-        NodeKind.BONUS,
-    ),
-    N("D", "Điểm trừ", kind=NodeKind.DEDUCTION),
-    N(
-        "D.1",
-        "Không hoàn thành nhiệm vụ trong kế hoạch CCHC của tỉnh",
-        Method.DEDUCTION,
-        {"per_item": "2"},
-        _all("6"),
-        "Trừ 2 điểm cho mỗi nhiệm vụ không hoàn thành.",
-        NodeKind.DEDUCTION,
-    ),
-    N(
-        "D.2",
-        "Trả lời phản ánh, kiến nghị của người dân chậm so với quy định",
-        Method.DEDUCTION,
-        {"per_item": "1"},
-        _all("3"),
-        "Trừ 1 điểm cho mỗi lần bị nhắc nhở.",
-        NodeKind.DEDUCTION,
-    ),
-]
-
-# A few maxima vary between years (points move between leaves of the same field, so every
-# group still totals 100): (from code, to code, points).
-YEAR_VARIATIONS = {
-    2023: [("7.2.1", "7.1.1", "0.5"), ("9.1.4", "9.1.1", "0.5")],
-    2024: [("7.2.1", "7.1.1", "0.5")],
-}
-
-# --- summary -------------------------------------------------------------------------------
+# --- the people ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1038,11 +276,411 @@ DECISIONS = {
 SIGNER = "Nguyễn Minh Khang, Chủ tịch UBND tỉnh"
 
 
-# --- the generator -------------------------------------------------------------------------
+# --- the story -------------------------------------------------------------------------------
 
 
 def demo_is_loaded() -> bool:
     return Unit.objects.exists()
+
+
+@transaction.atomic
+def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
+    """Create the whole demo province in an empty database; returns what was created.
+
+    `now` (default: the current time) only places the current year's dates.
+    """
+    story = _Story(now or timezone.now())
+    story.the_province()
+    story.its_people()
+    story.the_2023_cycle()
+    story.the_2024_cycle()
+    story.the_2025_cycle()  # the reorganisation first, then the cycle
+    story.the_2026_cycle_so_far()
+    story.the_2026_team()
+    story.the_letterhead()
+    return story.summary
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """A leaf of a year's set as the importer stored it, with its maxima by group code."""
+
+    criterion: Criterion
+    maxima: dict[str, Decimal]  # a group left out does not have the leaf
+
+
+# How much more generous each stage is than the final appraisal.
+STAGE_LIFT = {Stage.SELF: 0.07, Stage.ROUND1: 0.02, Stage.FINAL: 0.0}
+ALL_STAGES = (Stage.SELF, Stage.ROUND1, Stage.FINAL)
+
+
+class _Story:
+    """The province's story, chapter by chapter. Each chapter goes through the services the
+    portal's own people use — the criteria import, the unit changes, a year's set-up, the
+    index job, publication — and adds only what people would have typed or scored."""
+
+    def __init__(self, now: dt.datetime):
+        self.now = now
+        self.rng = random.Random(SEED)
+        self.scorer = _Scorer(self.rng)
+        self.summary = DemoSummary()
+        rows, errors = criteria_parse(CRITERIA_FILE.read_bytes())
+        if errors:
+            raise ValueError(f"{CRITERIA_FILE}: {errors}")
+        self.criteria_rows = rows
+
+    # --- the chapters -----------------------------------------------------------------------
+
+    def the_province(self) -> None:
+        """Four groups, their units (those merged in 2025 until 2024, their successors from
+        2025), and each unit's lasting quality: good, fair, or weaker."""
+        groups = Group.objects.bulk_create(
+            [Group(code=code, name=name, order=i) for i, (code, name, _) in enumerate(GROUPS, 1)]
+        )
+        self.group_by_code = {g.code: g for g in groups}
+        self.bonus_caps = {code: Decimal(cap) for code, _, cap in GROUPS}
+        units = Unit.objects.bulk_create(
+            [
+                Unit(
+                    code=code,
+                    name=name,
+                    short_name=short,
+                    group=self.group_by_code[g],
+                    order=i,
+                    active_from_year=REORGANISATION_YEAR if code in FROM_2025 else 2015,
+                    active_to_year=REORGANISATION_YEAR - 1 if code in UNTIL_2024 else None,
+                )
+                for g in GROUP_CODES
+                for i, (code, name, short) in enumerate(UNITS[g], 1)
+            ]
+        )
+        self.unit_by_code = {u.code: u for u in units}
+        self.summary.units = len(units)
+        self.base_quality = {}
+        for unit in units:
+            draw = self.rng.random()
+            if draw < 0.40:
+                base = self.rng.uniform(0.86, 0.95)
+            elif draw < 0.85:
+                base = self.rng.uniform(0.76, 0.86)
+            else:
+                base = self.rng.uniform(0.64, 0.74)
+            self.base_quality[unit.code] = float(WEAK_UNITS.get(unit.code, base))
+
+    def its_people(self) -> None:
+        _users_create(self.unit_by_code, self.summary)
+        self.heads = {
+            role.unit.code: role.user
+            for role in Role.objects.filter(kind=RoleKind.AGENCY_HEAD).select_related(
+                "unit", "user"
+            )
+        }
+
+    def the_2023_cycle(self) -> None:
+        """Online services weighed less: half a point of 7.2.1 on 7.1.1, and half a point of
+        satisfaction with results (9.1.4) on access to services (9.1.1)."""
+        period = self._year_opened(2023)
+        leaves = self._criteria_set(
+            period, points_moved=[("7.2.1", "7.1.1", "0.5"), ("9.1.4", "9.1.1", "0.5")]
+        )
+        year_setup_apply(actor=None, period=period)
+        self._appraised(period, leaves)
+        self._published(period)
+
+    def the_2024_cycle(self) -> None:
+        """Half a point of 7.2.1 still on 7.1.1; two communes tie; the customs office's
+        one-stop shop is late on 11% of its dossiers (its band is lowered)."""
+        period = self._year_opened(2024)
+        leaves = self._criteria_set(period, points_moved=[("7.2.1", "7.1.1", "0.5")])
+        year_setup_apply(actor=None, period=period)
+        self._appraised(period, leaves, tie=("XA-003", "XA-004"), on_time={"ND-HQ": 89})
+        self._published(period)
+
+    def the_2025_reorganisation(self) -> None:
+        """The year's unit changes, as a file of `import_unit_changes` would give them."""
+        unit_changes_import(
+            actor=None,
+            year=REORGANISATION_YEAR,
+            rows=[
+                {
+                    "line": line,
+                    "successor_code": successor,
+                    "successor_name": "",
+                    "group_code": group,
+                    "predecessor_codes": ";".join(predecessors),
+                    "basis": basis,
+                }
+                for line, (successor, group, predecessors, basis) in enumerate(REORGANISATION, 2)
+            ],
+            source="demo",
+        )
+
+    def the_2025_cycle(self) -> None:
+        """After the reorganisation, every stage kept: the appraisers' comments, items sent
+        back for supplement, a dossier sent the morning after the deadline; two departments
+        tie; a commune's one-stop shop is late on 12% of its dossiers."""
+        period = self._year_opened(2025)
+        leaves = self._criteria_set(period)
+        self.the_2025_reorganisation()
+        year_setup_apply(actor=None, period=period)
+        self._appraised(
+            period,
+            leaves,
+            stages=ALL_STAGES,
+            tie=("SO-XD", "SO-CT"),
+            on_time={"XA-008": 88},
+            late_submission=LATE_SUBMISSION,
+        )
+        self._published(period)
+
+    def the_2026_cycle_so_far(self) -> None:
+        """Self-assessment open (its dates around today): some drafts partly or fully scored,
+        a few submitted; SIPAS is not published yet, and what never applied to a unit is not
+        self-scored (the exemption is decided on appraisal)."""
+        today = timezone.localtime(self.now, TZ).date()
+        period = Period.objects.create(
+            year=CURRENT_YEAR,
+            name=f"Chỉ số CCHC năm {CURRENT_YEAR}",
+            phase=Phase.SETUP,
+            **_schedule(today - dt.timedelta(days=21), today + dt.timedelta(days=14)),
+        )
+        leaves = self._criteria_set(period)
+        year_setup_apply(actor=None, period=period)
+        Period.objects.filter(pk=period.pk).update(phase=Phase.SELF_ASSESSMENT)
+        rng = self.rng
+        assessments = list(Assessment.objects.filter(period=period).select_related("unit", "group"))
+        known_exempt = defaultdict(set)
+        for unit_code, node_code, _ in EXEMPTIONS:
+            known_exempt[unit_code].add(node_code)
+        scores = []
+        for assessment in assessments:
+            unit, group_code = assessment.unit, assessment.group.code
+            submitted = unit.code in SUBMITTED_CURRENT
+            if submitted:
+                share = 1.0
+                assessment.status = AssessmentStatus.SUBMITTED
+                assessment.submitted_at = self.now - dt.timedelta(
+                    days=rng.randint(1, 5), hours=rng.randint(0, 8)
+                )
+                assessment.submitted_by = self.heads.get(unit.code)
+            else:
+                share = rng.choice((0.0, 0.3, 0.5, 0.7, 1.0, 1.0))
+            if unit.code == "SO-TP":
+                share = 0.6  # the demo agency: half done, ready to continue
+            if share == 0:
+                continue
+            quality = _clamp(self.base_quality[unit.code] + 0.05)
+            ctx = {"sipas": _clamp(55 + 42 * quality, 40, 99.5)}
+            for leaf in leaves:
+                if group_code not in leaf.maxima or rng.random() > share:
+                    continue
+                if _under(leaf.criterion.code, known_exempt[unit.code]):
+                    continue
+                if leaf.criterion.method == Method.SURVEY:
+                    continue  # SIPAS is published by Sở Nội vụ after the survey
+                maximum = leaf.maxima[group_code]
+                inputs = self.scorer.inputs(leaf.criterion, maximum, quality, ctx)
+                scores.append(
+                    leaf_score_new(
+                        assessment=assessment,
+                        criterion=leaf.criterion,
+                        stage=Stage.SELF,
+                        inputs=inputs,
+                        maximum=maximum,
+                        explanation=_explanation(leaf.criterion, unit, rng, CURRENT_YEAR),
+                        updated_by=self.heads.get(unit.code) if submitted else None,
+                    )
+                )
+        Assessment.objects.bulk_update(assessments, ["status", "submitted_at", "submitted_by"])
+        self.summary.scores += leaf_scores_create(scores)
+
+    def the_2026_team(self) -> None:
+        """Each field of every unit to the member expert in it."""
+        _current_year_assignments()
+
+    def the_letterhead(self) -> None:
+        """The province's details on its official documents."""
+        _document_settings_create()
+
+    # --- how a year goes ------------------------------------------------------------------
+
+    def _year_opened(self, year: int) -> Period:
+        decision_number, decision_date = DECISIONS[year]
+        return Period.objects.create(
+            year=year,
+            name=f"Chỉ số CCHC năm {year}",
+            phase=Phase.SETUP,
+            **_schedule(dt.date(year, 11, 20), dt.date(year, 12, 15)),
+            decision_number=decision_number,
+            decision_date=decision_date,
+            decision_signer=SIGNER,
+        )
+
+    def _criteria_set(self, period: Period, *, points_moved=()) -> list[_Leaf]:
+        """The groups' bonus caps, then the criteria spreadsheet through the importer, with
+        the year's `points_moved` (leaf, leaf, points) between leaves of a field."""
+        PeriodGroup.objects.bulk_create(
+            [
+                PeriodGroup(period=period, group=self.group_by_code[code], bonus_cap=cap)
+                for code, cap in self.bonus_caps.items()
+            ]
+        )
+        rows = copy.deepcopy(self.criteria_rows)
+        for source, target, points in points_moved:
+            _points_move(rows, source, target, Decimal(points))
+        criteria_import(actor=None, year=period.year, rows=rows)
+        leaves = _leaves(period)
+        self.summary.leaves = sum(1 for leaf in leaves if leaf.criterion.kind == NodeKind.SCORED)
+        return leaves
+
+    def _appraised(
+        self,
+        period: Period,
+        leaves: list[_Leaf],
+        *,
+        stages=(Stage.FINAL,),
+        tie: tuple[str, str] | None = None,
+        on_time: dict[str, int] | None = None,
+        late_submission=None,
+    ) -> None:
+        """Dossiers submitted, scored at the `stages` kept, exemptions granted, the results of
+        each stage computed. `tie`: (copy, source), one unit's scores exactly another's;
+        `on_time`: a unit's share of one-stop-shop dossiers solved on time (%)."""
+        Period.objects.filter(pk=period.pk).update(phase=Phase.COUNCIL)
+        period.refresh_from_db()
+        year, rng = period.year, self.rng
+        assessments = list(Assessment.objects.filter(period=period).select_related("unit", "group"))
+        for assessment in assessments:
+            assessment.status = AssessmentStatus.SUBMITTED
+            assessment.submitted_at = _local(year, 12, rng.randint(10, 15), rng.randint(8, 17))
+        units = [a.unit for a in assessments]
+        by_unit = {a.unit.code: a for a in assessments}
+        per_unit: dict[str, list[LeafScore]] = defaultdict(list)
+        for unit in units:
+            assessment = by_unit[unit.code]
+            group_code = assessment.group.code
+            quality = _clamp(self.base_quality[unit.code] + rng.uniform(-0.06, 0.06), 0.3, 0.99)
+            if unit.code in WEAK_UNITS:
+                quality = self.base_quality[unit.code] + rng.uniform(-0.02, 0.02)
+            sipas = _clamp(50 + 45 * quality + rng.uniform(-4, 4), 40, 99.5)
+            share_on_time = (on_time or {}).get(unit.code)
+            if share_on_time is None:
+                share_on_time = _clamp(94 + 6 * quality + rng.uniform(-2.5, 1.5), 90.5, 100)
+            ctx = {"sipas": sipas, "on_time_percent": share_on_time}
+            exempt_codes = {node for u, node, _ in EXEMPTIONS if u == unit.code}
+            for stage in stages:
+                lift = STAGE_LIFT[stage]
+                for leaf in leaves:
+                    if group_code not in leaf.maxima or _under(leaf.criterion.code, exempt_codes):
+                        continue
+                    maximum = leaf.maxima[group_code]
+                    inputs = self.scorer.inputs(
+                        leaf.criterion, maximum, _clamp(quality + lift), ctx
+                    )
+                    explained = (
+                        {"explanation": _explanation(leaf.criterion, unit, rng, year)}
+                        if stage == Stage.SELF
+                        else {}
+                    )
+                    per_unit[unit.code].append(
+                        leaf_score_new(
+                            assessment=assessment,
+                            criterion=leaf.criterion,
+                            stage=stage,
+                            inputs=inputs,
+                            maximum=maximum,
+                            **explained,
+                        )
+                    )
+            late = Decimal(100) - Decimal(str(share_on_time))
+            assessment.late_dossier_percent = engine.q2(late)
+            assessment.sipas = engine.q2(Decimal(str(sipas)))
+        if tie:
+            copy_code, source_code = tie
+            twin, source = by_unit[copy_code], by_unit[source_code]
+            maxima = {leaf.criterion.pk: leaf.maxima for leaf in leaves}
+            per_unit[copy_code] = [
+                leaf_score_new(
+                    assessment=twin,
+                    criterion=s.criterion,
+                    stage=s.stage,
+                    inputs=s.inputs,
+                    maximum=maxima[s.criterion.pk][twin.group.code],
+                    **({"explanation": s.explanation} if s.stage == Stage.SELF else {}),
+                )
+                for s in per_unit[source_code]
+            ]
+            twin.late_dossier_percent = source.late_dossier_percent
+            twin.sipas = source.sipas
+        scores = [score for unit in units for score in per_unit[unit.code]]
+        flagged = _appraisal_notes(year, units, per_unit, leaves) if Stage.ROUND1 in stages else []
+        if late_submission and late_submission[0] in by_unit:
+            late_unit, (month, day, hour, minute) = late_submission
+            by_unit[late_unit].submitted_at = _local(year, month, day, hour, minute)
+            by_unit[late_unit].is_late = True
+        Assessment.objects.bulk_update(
+            assessments, ["status", "submitted_at", "late_dossier_percent", "sipas", "is_late"]
+        )
+        self.summary.scores += leaf_scores_create(scores)
+        _supplements_create(flagged)
+        criteria = {c.code: c for c in Criterion.objects.filter(period=period)}
+        Exemption.objects.bulk_create(
+            [
+                Exemption(
+                    assessment=by_unit[unit],
+                    criterion=criteria[node],
+                    stage=stage,
+                    reason=reason,
+                )
+                for unit, node, reason in sorted(EXEMPTIONS)
+                for stage in stages
+            ]
+        )
+        for stage in stages:
+            self.summary.results_hashes[year] = results_compute(period=period, stage=stage)
+
+    def _published(self, period: Period) -> None:
+        """Sealed and published on the day of the decision."""
+        results_seal(period=period)
+        _, decision_date = DECISIONS[period.year]
+        period.phase = Phase.PUBLISHED
+        period.published_at = dt.datetime.combine(decision_date, dt.time(15, 0), tzinfo=TZ)
+        period.save(update_fields=["phase", "published_at"])
+
+
+def _leaves(period: Period) -> list[_Leaf]:
+    """The year's leaves in the set's order, with their maxima by group code."""
+    maxima: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for criterion_id, group_code, maximum in CriterionMax.objects.filter(
+        criterion__period=period
+    ).values_list("criterion_id", "group__code", "max_score"):
+        maxima[criterion_id][group_code] = maximum
+    return [
+        _Leaf(criterion, maxima[criterion.pk])
+        for criterion in Criterion.objects.filter(period=period, is_leaf=True).order_by("order")
+    ]
+
+
+def _points_move(rows: list[dict], source: str, target: str, points: Decimal) -> None:
+    """Move `points` of every group having both leaves from `source` to `target` in the
+    parsed rows of a criteria file, their parents' maxima with them (totals stay 100)."""
+    by_code = {row["code"]: row for row in rows}
+
+    def chain(code: str):
+        while code:
+            yield by_code[code]
+            code = by_code[code]["parent_code"]
+
+    for group in [g for g in by_code[source]["maxima"] if g in by_code[target]["maxima"]]:
+        for code, sign in ((source, -1), (target, 1)):
+            for row in chain(code):
+                if group in row["maxima"]:
+                    row["maxima"][group] = str(Decimal(row["maxima"][group]) + sign * points)
+
+
+def _under(code: str, codes) -> bool:
+    """Whether the node `code` is one of `codes` or below one of them."""
+    return any(code == c or code.startswith(c + ".") for c in codes)
 
 
 def _local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
@@ -1057,37 +695,8 @@ def _floor_step(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
 
 
-def _tree(year: int) -> list[Node]:
-    """The year's nodes, with that year's maxima variations applied."""
-    moves = YEAR_VARIATIONS.get(year, [])
-    if not moves:
-        return list(CRITERIA)
-    changed: dict[str, dict[str, str]] = {n.code: dict(n.maxima) for n in CRITERIA}
-    for source, target, points in moves:
-        for group, value in list(changed[source].items()):
-            if group in changed[target]:
-                changed[source][group] = str(Decimal(value) - Decimal(points))
-                changed[target][group] = str(Decimal(changed[target][group]) + Decimal(points))
-    return [
-        Node(n.code, n.name, n.method, n.params, changed[n.code], n.guidance, n.kind)
-        for n in CRITERIA
-    ]
-
-
-def _check_totals(nodes: list[Node], year: int) -> None:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for node in nodes:
-        if node.is_leaf and node.kind == NodeKind.SCORED:
-            for group, value in node.maxima.items():
-                totals[group] += Decimal(value)
-    wrong = {g: t for g, t in totals.items() if t != Decimal("100")}
-    assert not wrong and set(totals) == set(GROUP_CODES), (
-        f"Demo criteria {year}: scored maxima must total 100 per group, got {dict(totals)}"
-    )
-
-
 class _Scorer:
-    """Draws a leaf's inputs for a target quality (0–1) and scores them with the engine."""
+    """Draws a leaf's inputs for a target quality (0–1); the engine scores them."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -1095,18 +704,16 @@ class _Scorer:
     def fraction(self, quality: float) -> float:
         return _clamp(quality + self.rng.gauss(0, 0.12))
 
-    def inputs(self, node: Node, maximum: Decimal, quality: float, ctx: dict) -> dict:
-        rng = self.rng
-        method = node.method
+    def inputs(self, criterion: Criterion, maximum: Decimal, quality: float, ctx: dict) -> dict:
+        rng, method, params = self.rng, criterion.method, criterion.params
         if method == Method.YES_NO:
             return {"answer": rng.random() < quality}
         if method == Method.LEVELS:
             target = self.fraction(quality)
-            levels = node.params["levels"]
-            best = min(levels, key=lambda lv: abs(float(lv["fraction"]) - target))
+            best = min(params["levels"], key=lambda lv: abs(float(lv["fraction"]) - target))
             return {"level": best["key"]}
         if method in (Method.MANUAL, Method.BONUS):
-            step = Decimal(node.params.get("step", "0.25"))
+            step = Decimal(params.get("step", "0.25"))
             if method == Method.BONUS:
                 if rng.random() > quality - 0.45:
                     return {"value": "0"}
@@ -1116,18 +723,17 @@ class _Scorer:
             value = _floor_step(maximum * target, step)
             return {"value": str(engine.q2(value)).replace(".", ",")}
         if method == Method.RATIO:
-            if node.code == "8.2.1" and "on_time_percent" in ctx:
+            if criterion.code == "8.2.1" and "on_time_percent" in ctx:
                 percent = ctx["on_time_percent"]
-            elif "table" in node.params:
-                mins = [float(row["min"]) for row in node.params["table"]]
-                low = min(mins) * 0.85
+            elif "table" in params:
+                low = min(float(row["min"]) for row in params["table"]) * 0.85
                 percent = low + (100 - low) * self.fraction(quality)
             else:
-                threshold = float(node.params.get("threshold", "100"))
+                threshold = float(params.get("threshold", "100"))
                 percent = min(100.0, threshold * self.fraction(quality + 0.03))
             denominator = (
                 rng.randint(12, 60)
-                if node.code.startswith(("1.", "2.", "5."))
+                if criterion.code.startswith(("1.", "2.", "5."))
                 else rng.randint(150, 4200)
             )
             numerator = min(denominator, round(denominator * percent / 100))
@@ -1136,111 +742,101 @@ class _Scorer:
             sipas = _clamp(ctx["sipas"] + rng.uniform(-2.5, 2.5), 0, 100)
             return {"sipas": f"{sipas:.2f}".replace(".", ",")}
         if method == Method.COUNT:
-            per_item = Decimal(node.params["per_item"])
-            needed = int(maximum / per_item)
+            needed = int(maximum / Decimal(params["per_item"]))
             return {
                 "count": max(0, round(needed * self.fraction(quality)) + rng.choice((-1, 0, 0, 1)))
             }
         if method == Method.DEDUCTION:
             risk = _clamp(0.85 - quality) * 0.9
-            count = sum(1 for _ in range(2) if rng.random() < risk)
-            return {"count": count}
+            return {"count": sum(1 for _ in range(2) if rng.random() < risk)}
         raise ValueError(method)
 
-    def score(self, node: Node, maximum: Decimal, quality: float, ctx: dict):
-        inputs = self.inputs(node, maximum, quality, ctx)
-        return inputs, engine.leaf_points(node.method, node.params, maximum, inputs)
 
-
-def _explanation(node: Node, unit: Unit, rng: random.Random, year: int) -> str:
+def _explanation(criterion: Criterion, unit: Unit, rng: random.Random, year: int) -> str:
     number = rng.randint(12, 980)
     day, month = rng.randint(1, 28), rng.randint(1, 12)
     kind = rng.choice(["KH", "BC", "QĐ", "CV"])
     return (
-        f"{unit.short_name or unit.name} đã thực hiện nội dung “{node.name}”. "
+        f"{unit.short_name or unit.name} đã thực hiện nội dung “{criterion.name}”. "
         f"Tài liệu kiểm chứng: văn bản số {number}/{kind}-{unit.code.split('-')[0]} "
         f"ngày {day:02d}/{month:02d}/{year}."
     )
 
 
-@transaction.atomic
-def demo_load(*, now: dt.datetime | None = None) -> DemoSummary:
-    """Create the whole demo province in an empty database; returns what was created.
+# --- the appraisers' notes of 2025 -------------------------------------------------------
 
-    `now` (default: the current time) only places the current year's dates.
-    """
-    now = now or timezone.now()
-    rng = random.Random(SEED)
-    summary = DemoSummary()
+# What the appraisal of the year with all three stages (the last published) wrote, for the documents:
+# the comment on every sub-criterion that lost points at the final stage, the round-1 items
+# sent back for supplement (the first two a unit over-claimed) and, for every other such
+# unit, the supplement it gave. Deterministic (no random draws: the scores stay the same).
+FIELD_COMMENTS = {
+    "1": "Kế hoạch, báo cáo CCHC ban hành chưa đúng thời hạn hoặc thiếu nội dung theo hướng dẫn.",
+    "2": "Tài liệu kiểm chứng chưa thể hiện đầy đủ kết quả rà soát, kiểm tra văn bản QPPL.",
+    "3": "Công bố, công khai thủ tục hành chính chưa kịp thời theo quy định.",
+    "4": "Chưa cung cấp văn bản kiện toàn, sắp xếp tổ chức bộ máy theo quy định.",
+    "5": "Cơ cấu ngạch công chức, đào tạo, bồi dưỡng chưa đạt yêu cầu của tiêu chí.",
+    "6": "Tỷ lệ giải ngân, tiết kiệm chi chưa đạt mức tối đa của tiêu chí.",
+    "7": "Tỷ lệ văn bản điện tử có chữ ký số, dịch vụ công trực tuyến chưa đạt yêu cầu.",
+    "8": "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn chưa đạt mức tối đa.",
+    "9": "Chỉ số hài lòng của người dân, tổ chức chưa đạt mức tối đa của tiêu chí.",
+}
+SUPPLEMENT_COMMENT = (
+    "Đề nghị bổ sung tài liệu kiểm chứng chứng minh kết quả thực hiện; giải trình chưa thuyết phục."
+)
+# The last published year's one dossier sent after the deadline (15/12, 23:59): the morning after.
+LATE_SUBMISSION = ("ND-CA", (12, 16, 9, 15))
 
-    groups = Group.objects.bulk_create(
-        [Group(code=code, name=name, order=i) for i, (code, name, _) in enumerate(GROUPS, 1)]
-    )
-    group_by_code = {g.code: g for g in groups}
-    bonus_caps = {code: Decimal(cap) for code, _, cap in GROUPS}
-    units = Unit.objects.bulk_create(
-        [
-            Unit(
-                code=code,
-                name=name,
-                short_name=short,
-                group=group_by_code[g],
-                order=i,
-                active_from_year=REORGANISATION_YEAR if code in FROM_2025 else 2015,
-                active_to_year=REORGANISATION_YEAR - 1 if code in UNTIL_2024 else None,
-            )
-            for g in GROUP_CODES
-            for i, (code, name, short) in enumerate(UNITS[g], 1)
-        ]
-    )
-    unit_by_code = {u.code: u for u in units}
-    summary.units = len(units)
 
-    # A unit's lasting quality, then each year drifts around it.
-    base_quality = {}
-    for unit in units:
-        draw = rng.random()
-        if draw < 0.40:
-            base = rng.uniform(0.86, 0.95)
-        elif draw < 0.85:
-            base = rng.uniform(0.76, 0.86)
-        else:
-            base = rng.uniform(0.64, 0.74)
-        base_quality[unit.code] = float(WEAK_UNITS.get(unit.code, base))
+def _appraisal_notes(year, units, per_unit, leaves) -> list[tuple[LeafScore, str]]:
+    """Comments and supplement flags on the unsaved scores; returns the flagged round-1
+    scores with the explanation their unit supplemented (empty: none given)."""
+    leaf_of = {leaf.criterion.code: leaf for leaf in leaves}
+    flagged = []
+    for position, unit in enumerate(units):
+        by_stage = defaultdict(dict)
+        for score in per_unit[unit.code]:
+            by_stage[score.stage][score.criterion.code] = score
+        group_code = unit.group.code
+        for code, score in by_stage[Stage.FINAL].items():
+            leaf = leaf_of[code]
+            if leaf.criterion.kind != NodeKind.SCORED or score.value is None:
+                continue
+            if score.value < leaf.maxima[group_code]:
+                score.comment = FIELD_COMMENTS.get(code.split(".")[0], "")
+        sent_back = 0
+        for code, score in by_stage[Stage.ROUND1].items():
+            own = by_stage[Stage.SELF].get(code)
+            if sent_back == 2 or leaf_of[code].criterion.method == Method.SURVEY or own is None:
+                continue
+            if score.value is not None and own.value is not None and score.value < own.value:
+                score.supplement_requested = True
+                score.comment = SUPPLEMENT_COMMENT
+                sent_back += 1
+                explanation = (
+                    f"{unit.name} bổ sung văn bản chứng minh kết quả thực hiện tiêu chí {code} "
+                    f"năm {year} (đính kèm)."
+                    if position % 2 == 0
+                    else ""
+                )
+                flagged.append((score, explanation))
+    return flagged
 
-    _users_create(unit_by_code, summary)
-    heads = {
-        role.unit.code: role.user
-        for role in Role.objects.filter(kind=RoleKind.AGENCY_HEAD).select_related("unit", "user")
-    }
 
-    for year in PAST_YEARS:
-        period = _period_create_past(year)
-        nodes = _tree(year)
-        _check_totals(nodes, year)
-        criteria = _criteria_create(period, nodes, group_by_code, bonus_caps)
-        _year_units_set_up(period)
-        Period.objects.filter(pk=period.pk).update(phase=Phase.COUNCIL)
-        period.refresh_from_db()
-        summary.leaves = sum(1 for n in nodes if n.is_leaf and n.kind == NodeKind.SCORED)
-        stages = (
-            [Stage.SELF, Stage.ROUND1, Stage.FINAL] if year == PAST_YEARS[-1] else [Stage.FINAL]
+def _supplements_create(flagged) -> None:
+    from appraisal.models import Supplement  # the demo composes every app
+
+    Supplement.objects.bulk_create(
+        Supplement(
+            assessment_id=score.assessment.pk,
+            criterion_id=score.criterion.pk,
+            explanation=explanation,
         )
-        summary.scores += _past_year_scores(
-            period, year, nodes, criteria, base_quality, stages, rng
-        )
-        for stage in stages:
-            summary.results_hashes[year] = results_compute(period=period, stage=stage)
-        results_seal(period=period)
-        _, decision_date = DECISIONS[year]
-        period.phase = Phase.PUBLISHED
-        period.published_at = dt.datetime.combine(decision_date, dt.time(15, 0), tzinfo=TZ)
-        period.save(update_fields=["phase", "published_at"])
+        for score, explanation in flagged
+        if explanation
+    )
 
-    summary.scores += _current_year_create(now, group_by_code, bonus_caps, heads, base_quality, rng)
-    _current_year_assignments()
-    _document_settings_create()
-    return summary
+
+# --- dates, letterhead, team, logins --------------------------------------------------------
 
 
 def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
@@ -1271,29 +867,6 @@ def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
         "round2_end": at(round2_end, 17),
         "council_date": at(after(round2_end, 8), 14),
     }
-
-
-def _year_units_set_up(period: Period) -> None:
-    """The year's dossiers as the secretariat makes them: the year's unit changes (the 2025
-    reorganisation, through the import's service), then the set-up of the year."""
-    if period.year == REORGANISATION_YEAR:
-        unit_changes_import(
-            actor=None,
-            year=period.year,
-            rows=[
-                {
-                    "line": line,
-                    "successor_code": successor,
-                    "successor_name": "",
-                    "group_code": group,
-                    "predecessor_codes": ";".join(predecessors),
-                    "basis": basis,
-                }
-                for line, (successor, group, predecessors, basis) in enumerate(REORGANISATION, 2)
-            ],
-            source="demo",
-        )
-    year_setup_apply(actor=None, period=period)
 
 
 def _document_settings_create() -> None:
@@ -1442,298 +1015,3 @@ def _users_create(unit_by_code: dict[str, Unit], summary: DemoSummary) -> list[U
     )
     summary.logins = demo_logins()
     return users
-
-
-def _period_create_past(year: int) -> Period:
-    decision_number, decision_date = DECISIONS[year]
-    return Period.objects.create(
-        year=year,
-        name=f"Chỉ số CCHC năm {year}",
-        phase=Phase.SETUP,
-        **_schedule(dt.date(year, 11, 20), dt.date(year, 12, 15)),
-        decision_number=decision_number,
-        decision_date=decision_date,
-        decision_signer=SIGNER,
-    )
-
-
-def _criteria_create(period: Period, nodes: list[Node], group_by_code, bonus_caps):
-    """The period's groups and criteria tree; returns {code: Criterion}."""
-    PeriodGroup.objects.bulk_create(
-        [
-            PeriodGroup(period=period, group=group_by_code[code], bonus_cap=bonus_caps[code])
-            for code in GROUP_CODES
-        ]
-    )
-    levels = [NodeLevel.FIELD, NodeLevel.CRITERION, NodeLevel.SUB]
-    created: dict[str, Criterion] = {}
-    order = {n.code: i for i, n in enumerate(nodes, 1)}
-    parents_of_something = {n.code.rsplit(".", 1)[0] for n in nodes if "." in n.code}
-    for depth in range(3):
-        batch = []
-        for node in nodes:
-            if node.code.count(".") != depth:
-                continue
-            parent_code = node.code.rsplit(".", 1)[0] if depth else None
-            parent = created[parent_code] if parent_code else None
-            batch.append(
-                Criterion(
-                    period=period,
-                    code=node.code,
-                    parent=parent,
-                    level=levels[depth],
-                    kind=node.kind,
-                    is_leaf=node.is_leaf,
-                    name=node.name,
-                    guidance=node.guidance,
-                    method=node.method,
-                    params=node.params,
-                    order=order[node.code],
-                    evidence_required=node.method not in (Method.SURVEY, Method.DEDUCTION),
-                )
-            )
-            assert node.is_leaf != (node.code in parents_of_something), node.code
-        for criterion in Criterion.objects.bulk_create(batch):
-            created[criterion.code] = criterion
-    CriterionMax.objects.bulk_create(
-        [
-            CriterionMax(criterion=created[n.code], group=group_by_code[g], max_score=Decimal(v))
-            for n in nodes
-            if n.is_leaf
-            for g, v in n.maxima.items()
-        ]
-    )
-    return created
-
-
-STAGE_LIFT = {Stage.SELF: 0.07, Stage.ROUND1: 0.02, Stage.FINAL: 0.0}
-
-
-def _past_year_scores(period, year, nodes, criteria, base_quality, stages, rng) -> int:
-    scorer = _Scorer(rng)
-    leaves = [n for n in nodes if n.is_leaf]
-    assessments = list(Assessment.objects.filter(period=period).select_related("unit", "group"))
-    for assessment in assessments:
-        assessment.status = AssessmentStatus.SUBMITTED
-        assessment.submitted_at = _local(year, 12, rng.randint(10, 15), rng.randint(8, 17))
-    units = [a.unit for a in assessments]
-    by_unit = {a.unit.code: a for a in assessments}
-    exemptions = {(unit, node) for unit, node, _ in EXEMPTIONS}
-    reasons = {(unit, node): reason for unit, node, reason in EXEMPTIONS}
-    scores: list[LeafScore] = []
-    per_unit: dict[str, list[LeafScore]] = defaultdict(list)
-    twin_copy = dict([TWINS[year]]) if year in TWINS else {}
-    for unit in units:
-        assessment = by_unit[unit.code]
-        group_code = assessment.group.code
-        quality = _clamp(base_quality[unit.code] + rng.uniform(-0.06, 0.06), 0.3, 0.99)
-        if unit.code in WEAK_UNITS:
-            quality = base_quality[unit.code] + rng.uniform(-0.02, 0.02)
-        sipas = _clamp(50 + 45 * quality + rng.uniform(-4, 4), 40, 99.5)
-        on_time = LATE_DOSSIERS.get(year, {}).get(unit.code)
-        if on_time is None:
-            on_time = _clamp(94 + 6 * quality + rng.uniform(-2.5, 1.5), 90.5, 100)
-        ctx = {"sipas": sipas, "on_time_percent": on_time}
-        exempt_codes = {node for u, node in exemptions if u == unit.code}
-        for stage in stages:
-            lift = STAGE_LIFT[stage]
-            for node in leaves:
-                if group_code not in node.maxima:
-                    continue
-                if any(node.code == c or node.code.startswith(c + ".") for c in exempt_codes):
-                    continue
-                maximum = Decimal(node.maxima[group_code])
-                inputs, value = scorer.score(node, maximum, _clamp(quality + lift), ctx)
-                score = LeafScore(
-                    assessment=assessment,
-                    criterion=criteria[node.code],
-                    stage=stage,
-                    value=value,
-                    inputs=inputs,
-                )
-                if stage == Stage.SELF:
-                    score.explanation = _explanation(node, unit, rng, year)
-                per_unit[unit.code].append(score)
-        late = Decimal(100) - Decimal(str(on_time))
-        assessment.late_dossier_percent = engine.q2(late)
-        assessment.sipas = engine.q2(Decimal(str(sipas)))
-    # A tie: one unit's scores are exactly another's (same group, no exemptions).
-    for copy, source in twin_copy.items():
-        per_unit[copy] = [
-            LeafScore(
-                assessment=by_unit[copy],
-                criterion=s.criterion,
-                stage=s.stage,
-                value=s.value,
-                inputs=s.inputs,
-                explanation=s.explanation,
-            )
-            for s in per_unit[source]
-        ]
-        by_unit[copy].late_dossier_percent = by_unit[source].late_dossier_percent
-        by_unit[copy].sipas = by_unit[source].sipas
-    for unit in units:
-        scores.extend(per_unit[unit.code])
-    flagged = _appraisal_notes(year, units, per_unit, leaves) if len(stages) == 3 else []
-    late_unit, (month, day, hour, minute) = LATE_SUBMISSION
-    if year == PAST_YEARS[-1] and late_unit in by_unit:
-        by_unit[late_unit].submitted_at = _local(year, month, day, hour, minute)
-        by_unit[late_unit].is_late = True
-    Assessment.objects.bulk_update(
-        assessments, ["status", "submitted_at", "late_dossier_percent", "sipas", "is_late"]
-    )
-    LeafScore.objects.bulk_create(scores, batch_size=2000)
-    _supplements_create(flagged)
-    Exemption.objects.bulk_create(
-        [
-            Exemption(
-                assessment=by_unit[unit],
-                criterion=criteria[node],
-                stage=stage,
-                reason=reasons[(unit, node)],
-            )
-            for unit, node in sorted(exemptions)
-            for stage in stages
-        ]
-    )
-    return len(scores)
-
-
-# What the appraisal of the year with all three stages (the last published) wrote, for the documents:
-# the comment on every sub-criterion that lost points at the final stage, the round-1 items
-# sent back for supplement (the first two a unit over-claimed) and, for every other such
-# unit, the supplement it gave. Deterministic (no random draws: the scores stay the same).
-FIELD_COMMENTS = {
-    "1": "Kế hoạch, báo cáo CCHC ban hành chưa đúng thời hạn hoặc thiếu nội dung theo hướng dẫn.",
-    "2": "Tài liệu kiểm chứng chưa thể hiện đầy đủ kết quả rà soát, kiểm tra văn bản QPPL.",
-    "3": "Công bố, công khai thủ tục hành chính chưa kịp thời theo quy định.",
-    "4": "Chưa cung cấp văn bản kiện toàn, sắp xếp tổ chức bộ máy theo quy định.",
-    "5": "Cơ cấu ngạch công chức, đào tạo, bồi dưỡng chưa đạt yêu cầu của tiêu chí.",
-    "6": "Tỷ lệ giải ngân, tiết kiệm chi chưa đạt mức tối đa của tiêu chí.",
-    "7": "Tỷ lệ văn bản điện tử có chữ ký số, dịch vụ công trực tuyến chưa đạt yêu cầu.",
-    "8": "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn chưa đạt mức tối đa.",
-    "9": "Chỉ số hài lòng của người dân, tổ chức chưa đạt mức tối đa của tiêu chí.",
-}
-SUPPLEMENT_COMMENT = (
-    "Đề nghị bổ sung tài liệu kiểm chứng chứng minh kết quả thực hiện; giải trình chưa thuyết phục."
-)
-# The last published year's one dossier sent after the deadline (15/12, 23:59): the morning after.
-LATE_SUBMISSION = ("ND-CA", (12, 16, 9, 15))
-
-
-def _appraisal_notes(year, units, per_unit, leaves) -> list[tuple[LeafScore, str]]:
-    """Comments and supplement flags on the unsaved scores; returns the flagged round-1
-    scores with the explanation their unit supplemented (empty: none given)."""
-    node_of = {n.code: n for n in leaves}
-    flagged = []
-    for position, unit in enumerate(units):
-        by_stage = defaultdict(dict)
-        for score in per_unit[unit.code]:
-            by_stage[score.stage][score.criterion.code] = score
-        group_code = unit.group.code
-        for code, score in by_stage[Stage.FINAL].items():
-            node = node_of[code]
-            if node.kind != NodeKind.SCORED or score.value is None:
-                continue
-            if score.value < Decimal(node.maxima[group_code]):
-                score.comment = FIELD_COMMENTS.get(code.split(".")[0], "")
-        sent_back = 0
-        for code, score in by_stage[Stage.ROUND1].items():
-            own = by_stage[Stage.SELF].get(code)
-            node = node_of[code]
-            if sent_back == 2 or node.method == Method.SURVEY or own is None:
-                continue
-            if score.value is not None and own.value is not None and score.value < own.value:
-                score.supplement_requested = True
-                score.comment = SUPPLEMENT_COMMENT
-                sent_back += 1
-                explanation = (
-                    f"{unit.name} bổ sung văn bản chứng minh kết quả thực hiện tiêu chí {code} "
-                    f"năm {year} (đính kèm)."
-                    if position % 2 == 0
-                    else ""
-                )
-                flagged.append((score, explanation))
-    return flagged
-
-
-def _supplements_create(flagged) -> None:
-    from appraisal.models import Supplement  # the demo composes every app
-
-    Supplement.objects.bulk_create(
-        Supplement(
-            assessment_id=score.assessment.pk,
-            criterion_id=score.criterion.pk,
-            explanation=explanation,
-        )
-        for score, explanation in flagged
-        if explanation
-    )
-
-
-def _current_year_create(now, group_by_code, bonus_caps, heads, base_quality, rng) -> int:
-    """The current year in self-assessment: some drafts partly or fully scored, a few
-    submitted; its dates around `now`, on working days."""
-    today = timezone.localtime(now, TZ).date()
-    period = Period.objects.create(
-        year=CURRENT_YEAR,
-        name=f"Chỉ số CCHC năm {CURRENT_YEAR}",
-        phase=Phase.SETUP,
-        **_schedule(today - dt.timedelta(days=21), today + dt.timedelta(days=14)),
-    )
-    nodes = _tree(CURRENT_YEAR)
-    _check_totals(nodes, CURRENT_YEAR)
-    criteria = _criteria_create(period, nodes, group_by_code, bonus_caps)
-    _year_units_set_up(period)
-    Period.objects.filter(pk=period.pk).update(phase=Phase.SELF_ASSESSMENT)
-    leaves = [n for n in nodes if n.is_leaf]
-    scorer = _Scorer(rng)
-    assessments = list(Assessment.objects.filter(period=period).select_related("unit", "group"))
-    units = [a.unit for a in assessments]
-    # What never applied to a unit is not self-scored (the exemption is decided on appraisal).
-    known_exempt = defaultdict(set)
-    for unit_code, node_code, _ in EXEMPTIONS:
-        known_exempt[unit_code].add(node_code)
-    scores = []
-    for assessment, unit in zip(assessments, units, strict=True):
-        group_code = assessment.group.code
-        submitted = unit.code in SUBMITTED_CURRENT
-        if submitted:
-            share = 1.0
-            assessment.status = AssessmentStatus.SUBMITTED
-            assessment.submitted_at = now - dt.timedelta(
-                days=rng.randint(1, 5), hours=rng.randint(0, 8)
-            )
-            assessment.submitted_by = heads.get(unit.code)
-        else:
-            share = rng.choice((0.0, 0.3, 0.5, 0.7, 1.0, 1.0))
-        if unit.code == "SO-TP":
-            share = 0.6  # the demo agency: half done, ready to continue
-        if share == 0:
-            continue
-        quality = _clamp(base_quality[unit.code] + 0.05)
-        ctx = {"sipas": _clamp(55 + 42 * quality, 40, 99.5)}
-        for node in leaves:
-            if group_code not in node.maxima or rng.random() > share:
-                continue
-            if any(
-                node.code == c or node.code.startswith(c + ".") for c in known_exempt[unit.code]
-            ):
-                continue
-            if node.method == Method.SURVEY:
-                continue  # SIPAS is published by Sở Nội vụ after the survey
-            inputs, value = scorer.score(node, Decimal(node.maxima[group_code]), quality, ctx)
-            scores.append(
-                LeafScore(
-                    assessment=assessment,
-                    criterion=criteria[node.code],
-                    stage=Stage.SELF,
-                    value=value,
-                    inputs=inputs,
-                    explanation=_explanation(node, unit, rng, CURRENT_YEAR),
-                    updated_by=heads.get(unit.code) if submitted else None,
-                )
-            )
-    Assessment.objects.bulk_update(assessments, ["status", "submitted_at", "submitted_by"])
-    LeafScore.objects.bulk_create(scores, batch_size=2000)
-    return len(scores)

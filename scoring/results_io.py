@@ -12,12 +12,11 @@ or an index, or only a band.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +33,7 @@ from . import engine
 from .enums import Phase, ResultSource, Stage
 from .models import Assessment, Period, PeriodGroup, Result
 from .services import period_thresholds
+from .tabular import TableError, line_error, table_read
 
 HEADER = (
     "group_code",
@@ -62,12 +62,8 @@ BAND_ALIASES = {
 }
 
 
-class ResultsImportError(Exception):
-    """A results file that cannot be imported; `errors` are Vietnamese messages for the user."""
-
-    def __init__(self, errors: Iterable[str]):
-        self.errors = [str(e) for e in errors]
-        super().__init__("\n".join(self.errors))
+# The import's name for the one error of every table import (all its messages, with lines).
+ResultsImportError = TableError
 
 
 @dataclass(frozen=True)
@@ -104,133 +100,8 @@ def band_parse(text) -> str | None:
 # --- reading files -----------------------------------------------------------------------
 
 
-def _line_error(line: int, message: str) -> str:
-    return _("Dòng %(line)d: %(message)s") % {"line": line, "message": message}
-
-
-def _header_columns(cells: list[str], line: int, header: Sequence[str]) -> list[str]:
-    """The column names of a header row; raises when a column is missing or unknown."""
-    columns = [str(c or "").strip().lstrip("\ufeff").strip().lower() for c in cells]
-    named = [c for c in columns if c]
-    missing = [h for h in header if h not in named]
-    unknown = [c for c in named if c not in header]
-    repeated = sorted({c for c in named if named.count(c) > 1})
-    if missing or unknown or repeated:
-        details = []
-        if missing:
-            details.append(_("thiếu cột %(cols)s") % {"cols": ", ".join(missing)})
-        if unknown:
-            details.append(_("cột không xác định %(cols)s") % {"cols": ", ".join(unknown)})
-        if repeated:
-            details.append(_("cột lặp lại %(cols)s") % {"cols": ", ".join(repeated)})
-        raise ResultsImportError(
-            [
-                _line_error(
-                    line,
-                    _("dòng tiêu đề phải là “%(header)s” (%(details)s).")
-                    % {"header": ",".join(header), "details": "; ".join(details)},
-                )
-            ]
-        )
-    return columns
-
-
-def _rows_from_table(table: Iterable[tuple[int, list[str]]], header: Sequence[str]) -> list[dict]:
-    """Rows (line, cells) → dicts keyed by column, with a `line` key; blank rows skipped."""
-    columns: list[str] | None = None
-    rows = []
-    for line, cells in table:
-        if not any(str(c or "").strip() for c in cells):
-            continue
-        if columns is None:
-            columns = _header_columns(cells, line, header)
-            continue
-        row = {"line": line}
-        for position, column in enumerate(columns):
-            if column:
-                value = cells[position] if position < len(cells) else ""
-                row[column] = str(value if value is not None else "").strip()
-        rows.append(row)
-    if columns is None:
-        raise ResultsImportError([_("Tệp trống: không có dòng tiêu đề.")])
-    return rows
-
-
-def _read_csv(data: bytes, header: Sequence[str]) -> list[dict]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ResultsImportError([_("Tệp CSV phải được mã hóa UTF-8.")]) from None
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    # The header has no quoted cells, so counting separators on it is a reliable sniff.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def table():
-        for cells in reader:
-            yield reader.line_num, cells
-
-    try:
-        return _rows_from_table(table(), header)
-    except csv.Error as exc:
-        raise ResultsImportError(
-            [_line_error(reader.line_num, _("lỗi định dạng CSV (%(e)s).") % {"e": exc})]
-        ) from None
-
-
-def _xlsx_cell_text(cell) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-        # 0.9343 shown as 93,43% in Excel is the index 93.43.
-        if "%" in (getattr(cell, "number_format", "") or ""):
-            number *= 100
-        return format(number.normalize(), "f") if number == number.to_integral() else str(number)
-    return str(value)
-
-
-def _read_xlsx(data: bytes, header: Sequence[str]) -> list[dict]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
-        raise ResultsImportError([_("Không đọc được tệp Excel (%(e)s).") % {"e": exc}]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        table = (
-            (line, [_xlsx_cell_text(cell) for cell in cells])
-            for line, cells in enumerate(sheet.iter_rows(), start=1)
-        )
-        return _rows_from_table(table, header)
-    finally:
-        workbook.close()
-
-
-def table_read(source: str | Path | bytes, *, header: Sequence[str]) -> list[dict]:
-    """A table file's rows as dicts of strings keyed by the `header` columns, each with its
-    `line` number; raises ResultsImportError (messages with line numbers) when the file or
-    its header cannot be read.
-
-    CSV (UTF-8 with or without BOM, comma or semicolon) or XLSX (first sheet), told apart by
-    content, not by name; `source` is a path or the file's bytes.
-    """
-    if isinstance(source, bytes):
-        data = source
-    else:
-        with Path(source).open("rb") as handle:
-            data = handle.read()
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, header)
-    return _read_csv(data, header)
-
-
 def results_file_read(path: str | Path) -> list[dict]:
-    """A results file's rows (HEADER columns): `table_read`."""
+    """A results file's rows (HEADER columns), read by the one table reader."""
     return table_read(path, header=HEADER)
 
 
@@ -262,7 +133,7 @@ def _number(raw, label: str, line: int, errors: list[tuple[int, str]]) -> Decima
         errors.append(
             (
                 line,
-                _line_error(
+                line_error(
                     line,
                     _("%(label)s “%(value)s” không phải là số.") % {"label": label, "value": text},
                 ),
@@ -273,7 +144,7 @@ def _number(raw, label: str, line: int, errors: list[tuple[int, str]]) -> Decima
         errors.append(
             (
                 line,
-                _line_error(
+                line_error(
                     line,
                     _("%(label)s “%(value)s” không được âm.") % {"label": label, "value": text},
                 ),
@@ -298,7 +169,7 @@ def _row_parse(
         return str(value if value is not None else "").strip()
 
     def error(message: str) -> None:
-        errors.append((line, _line_error(line, message)))
+        errors.append((line, line_error(line, message)))
 
     group_code, unit_code = text("group_code"), text("unit_code")
     if not unit_code:
@@ -434,7 +305,7 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
     for position, raw in enumerate(rows):
         line = int(raw.get("line") or position + 2)
         if any("\x00" in str(value) for value in raw.values() if value is not None):
-            errors.append((line, _line_error(line, _("có ký tự không hợp lệ (NUL)."))))
+            errors.append((line, line_error(line, _("có ký tự không hợp lệ (NUL)."))))
             continue
         row = _row_parse(
             raw,
@@ -449,7 +320,7 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
                 errors.append(
                     (
                         line,
-                        _line_error(
+                        line_error(
                             line,
                             _("mã đơn vị “%(code)s” trùng với dòng %(first)d.")
                             % {"code": unit_code, "first": first_line_of_unit[unit_code]},
@@ -483,7 +354,7 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
                 errors.append(
                     (
                         line,
-                        _line_error(
+                        line_error(
                             line, _("khối mới “%(code)s” cần có tên khối.") % {"code": group_code}
                         ),
                     )
@@ -493,7 +364,7 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
             errors.append(
                 (
                     line,
-                    _line_error(
+                    line_error(
                         line, _("đơn vị mới “%(code)s” cần có tên đơn vị.") % {"code": unit_code}
                     ),
                 )

@@ -51,6 +51,24 @@ def assessment_get(*, actor, assessment_id: int, perm: str = "scoring.view_asses
     return assessment
 
 
+def assessment_list(*, actor):
+    """The dossiers `actor` may see (scoring.view_assessment, as the rules' filter), newest
+    year first, in group and unit order; one query with their period, unit and group."""
+    return (
+        Assessment.objects.filter(rules.assessments_visible_q(actor))
+        .select_related("period", "unit", "group")
+        .order_by("-period__year", "group__order", "unit__order", "unit__code")
+    )
+
+
+def result_list(*, actor):
+    """The results of the years `actor` may see (scoring.view_results, as the rules'
+    filter), with their period, unit and group."""
+    return Result.objects.filter(rules.results_visible_q(actor)).select_related(
+        "period", "unit", "group"
+    )
+
+
 # --- the criteria tree -------------------------------------------------------------------
 
 

@@ -487,18 +487,207 @@ def leaf_inputs_clean(method: str, inputs: dict) -> dict:
     return cleaned
 
 
-def _self_exempt_ids(assessment: Assessment, criterion) -> set[int]:
-    """Ids among the leaf and its ancestors that are exempt at the SELF stage."""
-    ids = []
-    node = criterion
+# --- writing a leaf score: the one place -------------------------------------------------
+#
+# Every LeafScore is written here: one leaf by `leaf_score_write` (the agency's own score, an
+# appraiser's, a cross-check's change, the survey leaves from SIPAS), many at once by
+# `leaf_scores_create` (the demo's years) and `leaf_scores_copy` (a round prefilled from the
+# one before, audited by the phase move as one row with the count).
+
+
+def leaf_exempt(*, assessment: Assessment, criterion, stage: str) -> bool:
+    """Whether the leaf, or a node above it, is exempt (giảm trừ) for the unit at the stage."""
+    ids, node = [], criterion
     while node is not None:
         ids.append(node.pk)
         node = node.parent
-    return set(
-        Exemption.objects.filter(
-            assessment=assessment, stage=Stage.SELF, criterion_id__in=ids
-        ).values_list("criterion_id", flat=True)
+    return Exemption.objects.filter(
+        assessment=assessment, stage=stage, criterion_id__in=ids
+    ).exists()
+
+
+def leaf_score_points(
+    *, assessment: Assessment, criterion, stage: str, inputs: dict
+) -> tuple[dict, Decimal | None]:
+    """The inputs the leaf's method reads and their points through the engine (None when
+    nothing is entered). Refused: a node that is not a leaf of the unit's group, inputs the
+    engine cannot score (ScoringInputError), and inputs for an exempt leaf."""
+    maximum = leaf_maximum(assessment, criterion)
+    cleaned = leaf_inputs_clean(criterion.method, inputs or {})
+    if not cleaned:
+        return cleaned, None
+    if leaf_exempt(assessment=assessment, criterion=criterion, stage=stage):
+        if stage == Stage.SELF:  # the unit's own claim, still to be decided
+            message = _("Tiêu chí đang được đề nghị giảm trừ; hãy rút đề nghị trước khi chấm điểm.")
+        else:
+            message = _(
+                "Tiêu chí đang được giảm trừ ở vòng này; hãy rút giảm trừ trước khi chấm điểm."
+            )
+        raise ValidationError(message, code="exempt")
+    return cleaned, engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
+
+
+# What a person enters besides the figures, per stage: the unit's explanation, or the
+# appraisal's comment and supplement flag. A save is "the same again" when these, the inputs
+# and the points are unchanged.
+ENTERED_FIELDS = {
+    Stage.SELF: ("explanation",),
+    Stage.ROUND1: ("comment", "supplement_requested"),
+    Stage.FINAL: ("comment", "supplement_requested"),
+}
+
+
+def leaf_score_write(
+    *,
+    actor,
+    assessment: Assessment,
+    criterion,
+    stage: str,
+    inputs: dict,
+    value: Decimal | None,
+    entered: dict | None = None,
+    provisional: bool | None = None,
+    expected_version: int | None = None,
+    action: str = AuditAction.SCORE,
+    reason: str = "",
+    audit_extra: dict | None = None,
+    write_unchanged: bool = False,
+) -> tuple[LeafScore, bool]:
+    """Write one leaf's score at a stage; returns it and whether anything was written.
+
+    `inputs` and `value` are what `leaf_score_points` gave; `entered` the stage's
+    ENTERED_FIELDS given (one not given stays as it is); `provisional` (None: unchanged)
+    whether it waits for a cross-check. The same data again writes nothing (a retried
+    request), unless `write_unchanged` (a cross-check confirming the score as it is). `expected_version` (0: no score yet)
+    refuses to overwrite a change made elsewhere (StaleVersionError). A write bumps the
+    version and leaves an audit row (`action`, `reason`; `audit_extra` added to its new
+    value). The caller holds the assessment's lock and has checked who may write.
+    """
+    entered = dict(entered or {})  # a field not given stays as it is
+    if set(entered) - set(ENTERED_FIELDS[stage]):
+        raise TypeError(f"not entered at {stage}: {sorted(entered)}")
+    current = (
+        LeafScore.objects.select_for_update()
+        .filter(assessment=assessment, criterion_id=criterion.pk, stage=stage)
+        .first()
     )
+    unchanged = current is not None and (
+        (current.value, current.inputs) == (value, inputs)
+        and all(getattr(current, key) == entry for key, entry in entered.items())
+    )
+    if unchanged and not write_unchanged:
+        return current, False
+    if expected_version is not None:
+        stored_version = current.version if current is not None else 0
+        if expected_version != stored_version:
+            raise StaleVersionError(current)
+    old = score_json(current)
+    if current is None:
+        current = LeafScore(
+            assessment=assessment, criterion_id=criterion.pk, stage=stage, version=0
+        )
+    current.value = value
+    current.inputs = inputs
+    for key, entry in entered.items():
+        setattr(current, key, entry)
+    if provisional is not None:
+        current.provisional = provisional
+    current.version += 1
+    current.updated_by = actor if getattr(actor, "pk", None) else None
+    current.save()
+    audit_record(
+        period=assessment.period,
+        actor=actor,
+        action=action,
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        old=old,
+        new={**score_json(current), **(audit_extra or {})},
+        reason=reason,
+    )
+    return current, True
+
+
+def leaf_score_new(
+    *,
+    assessment: Assessment,
+    criterion,
+    stage: str,
+    inputs: dict,
+    maximum: Decimal,
+    **entered,
+) -> LeafScore:
+    """An unsaved leaf score for `leaf_scores_create`: the points of `inputs` through the
+    engine, as leaf_score_write would store them (version 1)."""
+    cleaned = leaf_inputs_clean(criterion.method, inputs)
+    value = (
+        engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
+        if cleaned
+        else None
+    )
+    unknown = set(entered) - set(ENTERED_FIELDS[stage]) - {"updated_by"}
+    if unknown:
+        raise TypeError(f"not entered at {stage}: {sorted(unknown)}")
+    return LeafScore(
+        assessment=assessment,
+        criterion=criterion,
+        stage=stage,
+        value=value,
+        inputs=cleaned,
+        version=1,
+        **entered,
+    )
+
+
+def leaf_scores_create(scores, *, batch_size: int = 2000) -> int:
+    """Save many new leaf scores made by `leaf_score_new` at once (the demo's years, made
+    before anyone works on them: no audit row each). Returns how many."""
+    scores = list(scores)
+    LeafScore.objects.bulk_create(scores, batch_size=batch_size)
+    return len(scores)
+
+
+def _keys_at(model, period: Period, stage: str) -> set[tuple[int, int]]:
+    return set(
+        model.objects.filter(assessment__period=period, stage=stage).values_list(
+            "assessment_id", "criterion_id"
+        )
+    )
+
+
+def leaf_scores_copy(*, period: Period, source: str, target: str) -> int:
+    """Prefill the `target` stage from `source` for every leaf of the year not yet scored
+    at `target` (figures, points, the appraisal's comment; version 1), and every exemption
+    not yet at `target`. The phase move that copies records the count in its audit row.
+    Returns how many scores were copied."""
+    scored = _keys_at(LeafScore, period, target)
+    copied = leaf_scores_create(
+        LeafScore(
+            assessment_id=s.assessment_id,
+            criterion_id=s.criterion_id,
+            stage=target,
+            value=s.value,
+            inputs=s.inputs,
+            comment=s.comment if source != Stage.SELF else "",
+            version=1,
+        )
+        for s in LeafScore.objects.filter(assessment__period=period, stage=source)
+        if (s.assessment_id, s.criterion_id) not in scored
+    )
+    exempt = _keys_at(Exemption, period, target)
+    Exemption.objects.bulk_create(
+        Exemption(
+            assessment_id=e.assessment_id,
+            criterion_id=e.criterion_id,
+            stage=target,
+            reason=e.reason,
+            created_by_id=e.created_by_id,
+        )
+        for e in Exemption.objects.filter(assessment__period=period, stage=source)
+        if (e.assessment_id, e.criterion_id) not in exempt
+    )
+    return copied
 
 
 @transaction.atomic
@@ -521,63 +710,20 @@ def self_score_set(
     """
     assessment = _assessment_lock(assessment)
     require_self_edit(actor, assessment)
-    maximum = leaf_maximum(assessment, criterion)
-    cleaned = leaf_inputs_clean(criterion.method, inputs or {})
-    explanation = (explanation or "").strip()
-    if cleaned:
-        if _self_exempt_ids(assessment, criterion):
-            raise ValidationError(
-                _("Tiêu chí đang được đề nghị giảm trừ; hãy rút đề nghị trước khi chấm điểm."),
-                code="exempt",
-            )
-        value = engine.leaf_points(criterion.method, criterion.params or {}, maximum, cleaned)
-    else:
-        value = None
-
-    current = (
-        LeafScore.objects.select_for_update()
-        .filter(assessment=assessment, criterion_id=criterion.pk, stage=Stage.SELF)
-        .first()
+    cleaned, value = leaf_score_points(
+        assessment=assessment, criterion=criterion, stage=Stage.SELF, inputs=inputs
     )
-    if current is not None and (
-        current.value == value and current.inputs == cleaned and current.explanation == explanation
-    ):
-        return current  # a repeated save (e.g. a retried request): nothing to do
-    if expected_version is not None:
-        stored_version = current.version if current is not None else 0
-        if expected_version != stored_version:
-            raise StaleVersionError(current)
-    old = score_json(current)
-    if current is None:
-        current = LeafScore.objects.create(
-            assessment=assessment,
-            criterion_id=criterion.pk,
-            stage=Stage.SELF,
-            value=value,
-            inputs=cleaned,
-            explanation=explanation,
-            updated_by=actor,
-        )
-    else:
-        current.value = value
-        current.inputs = cleaned
-        current.explanation = explanation
-        current.version += 1
-        current.updated_by = actor
-        current.save(
-            update_fields=["value", "inputs", "explanation", "version", "updated_by", "updated_at"]
-        )
-    audit_record(
-        period=assessment.period,
+    score, _written = leaf_score_write(
         actor=actor,
-        action=AuditAction.SCORE,
         assessment=assessment,
         criterion=criterion,
         stage=Stage.SELF,
-        old=old,
-        new=score_json(current),
+        inputs=cleaned,
+        value=value,
+        entered={"explanation": (explanation or "").strip()},
+        expected_version=expected_version,
     )
-    return current
+    return score
 
 
 @transaction.atomic

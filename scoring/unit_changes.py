@@ -1,6 +1,6 @@
 """A year's units: its lineage (`import_unit_changes`) and its set-up from the year before.
 
-Lineage file (CSV or XLSX, read by `results_io.table_read`): a header row
+Lineage file (CSV or XLSX, read by the one table reader, `scoring.tabular`): a header row
 `successor_code,successor_name,group_code,predecessor_codes,basis`, then one row per unit of
 the year that does not simply continue: `predecessor_codes` separated by `;` (empty for a new
 unit), `basis` is `mean`, one of the predecessor codes, or `none`. A successor that does not
@@ -43,25 +43,18 @@ from units.models import Group, Unit, UnitChange
 from . import engine, lineage
 from .enums import AuditAction, Stage
 from .models import Assessment, LeafScore, Period, PeriodGroup, Result
-from .results_io import ResultsImportError, table_read
 from .rules import period_before_round1
 from .services import audit_record
+from .tabular import TableError, line_error, table_read
 
 HEADER = ("successor_code", "successor_name", "group_code", "predecessor_codes", "basis")
 CODE_MAX = Unit._meta.get_field("code").max_length
 NAME_MAX = Unit._meta.get_field("name").max_length
 
 
-class UnitChangesError(Exception):
-    """Unit changes or a set-up that cannot be saved; `errors` are Vietnamese messages."""
-
-    def __init__(self, errors: Iterable[str]):
-        self.errors = [str(e) for e in errors]
-        super().__init__("\n".join(self.errors))
-
-
-def _line_error(line: int, message: str) -> str:
-    return _("Dòng %(line)d: %(message)s") % {"line": line, "message": message}
+# Unit changes or a set-up that cannot be saved: the one error of the table imports, whose
+# `errors` are Vietnamese messages (a row's with its line).
+UnitChangesError = TableError
 
 
 def change_description(
@@ -89,10 +82,7 @@ def change_description(
 
 def unit_changes_file_read(source: str | Path | bytes) -> list[dict]:
     """The rows of a lineage file (path or bytes), each with its `line` number."""
-    try:
-        return table_read(source, header=HEADER)
-    except ResultsImportError as error:
-        raise UnitChangesError(error.errors) from None
+    return table_read(source, header=HEADER)
 
 
 @dataclass(frozen=True)
@@ -158,7 +148,7 @@ def unit_changes_check(*, year: int, rows: Iterable[Mapping]) -> UnitChangesChec
         count = len(errors)
 
         def error(message: str, line=line) -> None:
-            errors.append((line, _line_error(line, message)))
+            errors.append((line, line_error(line, message)))
 
         if any("\x00" in str(value) for value in raw.values() if value is not None):
             error(_("có ký tự không hợp lệ (NUL)."))

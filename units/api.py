@@ -8,18 +8,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 
 from .models import Group, Unit
-from .rules import is_appraiser, is_province_staff, unit_ids_of
+from .selectors import unit_list
 from .serializers import GroupSerializer, UnitSerializer
 
 CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)
-
-
-def units_visible_to(actor):
-    """Units `actor` may see: units.view_unit (own unit | province staff | appraiser)."""
-    queryset = Unit.objects.select_related("group", "parent")
-    if is_province_staff(actor) or is_appraiser(actor):
-        return queryset
-    return queryset.filter(pk__in=unit_ids_of(actor))
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[CODE_PARAM]))
@@ -57,4 +49,4 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        return units_visible_to(self.request.user)
+        return unit_list(actor=self.request.user)

@@ -1,7 +1,7 @@
 """Item 1 of issue 11: one access model.
 
-Roles count for their year only (no year: every year); every field of the phase table
-drives a predicate (flipping it flips a permission); lists agree with the object rules in
+Roles count for their year only (no year: every year; tested with the role predicates in
+tests/units/test_rules.py); every field of the phase table drives a predicate (flipping it flips a permission); lists agree with the object rules in
 every phase; and no module outside the phase table compares phases by name.
 """
 
@@ -16,12 +16,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from appraisal.models import CrossCheck
 from reports.enums import DocumentTarget, ReportKind
 from scoring import workflow
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Assessment, Period, Result
-from scoring.workflow import Item, UnitYear
+from scoring.workflow import Item
 from tests.factories import (
     RoleKind,
     make_assessment,
@@ -32,7 +31,6 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-from units.rules import is_appraiser, is_council, is_leadership, is_secretariat, year_of
 
 from . import world as w
 
@@ -44,78 +42,7 @@ def _fast(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# --- roles by year --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def years(db):
-    group = make_group("so")
-    unit = make_unit(group, "A01")
-    old, new = make_period(2023, Phase.PUBLISHED, [group]), make_period(2025, Phase.ROUND1, [group])
-    return {
-        "unit": unit,
-        2023: old,
-        2025: new,
-        "assessment": make_assessment(new, unit),
-        "assessment_2023": make_assessment(old, unit),
-    }
-
-
-PREDICATES = {
-    RoleKind.SECRETARIAT: is_secretariat,
-    RoleKind.COUNCIL: is_council,
-    RoleKind.LEADERSHIP: is_leadership,
-    RoleKind.APPRAISER: is_appraiser,
-}
-
-
-@pytest.mark.parametrize("kind", list(PREDICATES))
-@pytest.mark.parametrize(
-    ("role_year", "counts_2023", "counts_2025"),
-    [
-        (2023, True, False),
-        (2025, False, True),
-        (None, True, True),  # a role with no year counts for every year
-    ],
-)
-def test_period_roles_count_for_their_year_only(years, kind, role_year, counts_2023, counts_2025):
-    unit = years["unit"] if kind == RoleKind.APPRAISER else None
-    user = make_user(kind, unit, year=role_year)
-    predicate = PREDICATES[kind]
-    for obj in (years[2025], years["assessment"], Item(years["assessment"], None, Stage.SELF)):
-        assert predicate(user, obj) is counts_2025, obj
-    assert predicate(user, years[2023]) is counts_2023
-    assert predicate(user, years["assessment_2023"]) is counts_2023
-    assert predicate(user, 2025) is counts_2025  # a year not created yet: its number
-    assert predicate(user) is True  # asked about no year (a menu): any year counts
-
-
-def test_year_of_every_kind_of_object(years):
-    assessment = years["assessment"]
-    check = CrossCheck(assessment=assessment, stage=Stage.ROUND1, requested_at=timezone.now())
-    assert year_of(years[2025]) == 2025
-    assert year_of(assessment) == 2025
-    assert year_of(Item(assessment, None, Stage.FINAL)) == 2025
-    assert year_of(check) == 2025
-    assert year_of(UnitYear(years["unit"], years[2023])) == 2023
-    assert year_of(2024) == 2024
-    assert year_of(years["unit"]) is None and year_of(None) is None
-
-
-def test_agency_roles_with_a_year_count_for_that_year(years):
-    staff_2023 = make_user(RoleKind.AGENCY_STAFF, years["unit"], year=2023)
-    assert staff_2023.has_perm("scoring.view_own_assessment", years["assessment_2023"])
-    assert not staff_2023.has_perm("scoring.view_own_assessment", years["assessment"])
-
-
-def test_admin_says_a_role_without_year_counts_for_every_year(db):
-    from units.admin import RoleAdmin
-    from units.models import Role
-
-    user = make_user(RoleKind.SECRETARIAT)
-    role = Role.objects.get(user=user)
-    assert str(RoleAdmin(Role, None).year_display(role)) == "mọi năm"
-    assert "mọi năm" in str(Role._meta.get_field("year").help_text)
+# --- roles by year: tests/units/test_rules.py (the role predicates live in units.rules) ----
 
 
 # --- every field of the phase table drives a predicate ------------------------------------

@@ -368,7 +368,7 @@ def test_criteria_index_query_count_constant(secretariat_client, groups, django_
 
 
 def test_criteria_sample_file_imports_cleanly(db):
-    """docs/criteria-sample.xlsx (exported from the demo) is a valid set for its groups."""
+    """docs/criteria-sample.xlsx (the demo loads it) is a valid set for its groups."""
     from django.conf import settings
 
     for order, code in enumerate(("so", "nganh_doc", "su_nghiep", "xa")):
