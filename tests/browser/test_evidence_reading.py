@@ -33,6 +33,16 @@ require_tool(CHROMIUM.exists(), CHROMIUM_MISSING, module=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 expect = playwright_api.expect
 
+
+@pytest.fixture(autouse=True)
+def _patient_assertions():
+    """OCR in the live server takes seconds, more on a loaded machine: this module's
+    assertions wait as long as its page actions (30 s), not Playwright's default 5 s."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 pytestmark = pytest.mark.browser
 SHOTS = "evidence-reading"
 

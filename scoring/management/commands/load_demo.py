@@ -9,7 +9,7 @@ from scoring import demo
 
 
 class Command(BaseCommand):
-    help = _("Nạp dữ liệu mẫu: tỉnh Hòa Bình Xanh, 44 đơn vị, các năm 2022–2025 và tài khoản demo.")
+    help = _("Nạp dữ liệu mẫu: tỉnh Hòa Bình Xanh, 44 đơn vị, các năm 2023–2026 và tài khoản demo.")
 
     def add_arguments(self, parser):
         parser.add_argument(
