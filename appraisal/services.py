@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from parindex.tabular_safe import csv_unescape
 from scoring import calendar, engine, workflow
+from scoring import rules as scoring_rules
 from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
 from scoring.services import (
@@ -1176,10 +1177,13 @@ def _check_supplement(actor, assessment: Assessment, criterion) -> None:
             % {"phase": _phase_label(period.phase)},
             code="phase",
         )
-    if not workflow.window_open(period, timezone.now()):
+    if not scoring_rules.phase_window_open(assessment):
         raise ValidationError(
             _("Ngoài thời gian giải trình bổ sung (%(start)s – %(end)s); hồ sơ chỉ được xem.")
-            % {"start": _when(period.supplement_start), "end": _when(period.supplement_end)},
+            % {
+                "start": _when(period.supplement_start),
+                "end": _when(scoring_rules.unit_deadline(assessment, "supplement_end")),
+            },
             code="window_closed",
         )
     raise ValidationError(

@@ -161,6 +161,9 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     ("so với … (cũ)", "so với trung bình của …", "đơn vị mới"; empty for the unit compared
     with itself, or when there is nothing to compare with). A group's `previous_mean_index` is the mean of that
     group in the year before, as it was; the overall one the year before's own overall mean.
+    `not_submitted` marks a unit that never submitted its dossier; `ranked` false, a unit
+    left out of the ranking (no rank; not in its group's `size`, mean or band counts, which
+    count it in `left_out`).
     """
     current = list(
         # The sub-indexes (details) are not part of the ranking: do not decode them.
@@ -189,7 +192,7 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         by_group[result.group_id].append(result)
 
     units_out, groups_out, deltas = [], [], []
-    group_means = []
+    group_means, ranked_results = [], []
     for group_id in group_order:
         members = sorted(
             by_group.get(group_id, []),
@@ -221,19 +224,27 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
                     "delta": _s(change),
                     "previous_band": comparison.previous_band,
                     "previous_basis": comparison.label,
+                    "not_submitted": result.not_submitted,
+                    "ranked": result.ranked,
                 }
             )
-        group_mean = engine.mean(r.index for r in members)
+        left_out = {r.unit_id for r in members if not r.ranked}
+        counted = engine.ranked_only({r.unit_id: r for r in members}, left_out)
+        ranked_results.extend(counted)
+        group_mean = engine.mean(
+            engine.ranked_only({r.unit_id: r.index for r in members}, left_out)
+        )
         previous_mean = engine.mean(previous_by_group.get(group_id, []))
         group_means.append(group_mean)
         groups_out.append(
             {
                 "group_code": groups[group_id].code,
                 "group_name": groups[group_id].name,
-                "size": len(members),
+                "size": len(counted),
                 "mean_index": _s(group_mean),
                 "previous_mean_index": _s(previous_mean),
-                "band_counts": engine.band_counts(r.band for r in members),
+                "band_counts": engine.band_counts(r.band for r in counted),
+                "left_out": len(left_out),
             }
         )
     up, down = engine.units_up_down(deltas)
@@ -250,7 +261,7 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
             ),
             "units_up": up,
             "units_down": down,
-            "band_counts": engine.band_counts(r.band for r in current),
+            "band_counts": engine.band_counts(r.band for r in ranked_results),
         },
     }
 

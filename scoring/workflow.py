@@ -212,12 +212,3 @@ class UnitYear:
 
     unit: object  # units.Unit
     period: object  # scoring.Period
-
-
-def window_open(period, now) -> bool:
-    """Server time within the phase's window (a phase without a window: always open)."""
-    bounds = rules_of(period.phase).window
-    if bounds is None:
-        return True
-    start, end = (getattr(period, name) for name in bounds)
-    return start is not None and end is not None and start <= now <= end

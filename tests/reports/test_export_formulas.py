@@ -53,6 +53,7 @@ PLANTED = {
     "scoring.AuditEntry": {"reason"},
     "reports.ImprovementPlan": {"title"},
     "evidence.ReadingCorrection": {"old_value", "value"},  # the bundle's index sheet
+    "scoring.DeadlineExtension": {"reason"},  # the submission tracker's CSV
     "reports.ImprovementItem": {
         "code",
         "content",
@@ -72,6 +73,7 @@ NOT_PLANTED = {
     "evidence.EvidenceFile": {"storage_key", "original_name", "content_type", "sha256"},
     "appraisal.CrossCheck": {"comment"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Supplement": {"explanation"},  # pages only; the audit CSV carries it as JSON
+    "appraisal.CouncilApproval": {"comment"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Notification": {"key", "link", "text", "title"},  # the bell and e-mail only
     "scoring.CalendarDay": {"reason"},  # the calendar page only
     # A reading's text and error: pages only; number_key is derived (number|symbol|issuer).
