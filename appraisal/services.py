@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from parindex.tabular_safe import csv_unescape
 from scoring import calendar, engine, workflow
 from scoring import rules as scoring_rules
-from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage
+from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage, UnsubmittedPolicy
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
 from scoring.services import (
     StaleVersionError,
@@ -36,7 +36,8 @@ from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids, is_appraiser
 
-from .enums import CrossCheckDecision, CrossCheckKind, NotificationKind
+from . import moves
+from .enums import CouncilDecision, CrossCheckDecision, CrossCheckKind, NotificationKind
 from .models import (
     Assignment,
     CouncilApproval,
@@ -124,6 +125,14 @@ def _leadership_user_ids(period: Period) -> set[int]:
     )
 
 
+def _secretariat_user_ids(period: Period) -> set[int]:
+    return set(
+        Role.objects.for_year(period.year)
+        .filter(kind=RoleKind.SECRETARIAT)
+        .values_list("user_id", flat=True)
+    )
+
+
 def _province_user_ids(period: Period) -> set[int]:
     """The secretariat and council of the year (roles with no year serve every year)."""
     return set(
@@ -153,6 +162,13 @@ def _condition_problem(name: str, period: Period) -> str | None:
                 "n": _open_cross_checks(period, stage).count(),
                 "items": items,
             }
+    elif name == "unsubmitted_policy_chosen":
+        drafts = Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT).count()
+        if drafts and not period.unsubmitted_policy:
+            return _(
+                "%(n)s đơn vị chưa nộp hồ sơ: hãy chọn cách xử lý đơn vị không nộp hồ sơ "
+                "(thẩm định bản đang soạn, hoặc không xếp hạng) trước khi bắt đầu thẩm định."
+            ) % {"n": drafts}
     elif name == "supplement_dates_set":
         if not (period.supplement_start and period.supplement_end):
             return _("Chưa đặt thời gian giải trình bổ sung (bắt đầu và hạn).")
@@ -178,7 +194,9 @@ def _condition_problem(name: str, period: Period) -> str | None:
         if provisional:
             return _("Còn %(n)s điểm chờ thẩm định chéo.") % {"n": provisional}
     elif name == "council_approved":
-        if not CouncilApproval.objects.filter(period=period, superseded=False).exists():
+        if not CouncilApproval.objects.filter(
+            period=period, superseded=False, decision=CouncilDecision.APPROVED
+        ).exists():
             return _("Chưa có thành viên Hội đồng thẩm định nào thông qua kết quả.")
     elif name == "decision_recorded":
         if not (period.decision_number and period.decision_date and period.decision_signer):
@@ -188,8 +206,13 @@ def _condition_problem(name: str, period: Period) -> str | None:
     return None
 
 
-def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> list[str]:
-    """Why the move would be refused (empty: allowed). Used by the page before the click."""
+def phase_move_problems(
+    *, period: Period, to_phase: str, reason: str = "", consequences=None
+) -> list[str]:
+    """Why the move would be refused (empty: allowed). Used by the page before the click.
+
+    A move back needs a reason, and so does an unusual one: forward before the deadline
+    of some units (appraisal.moves; `consequences` when already computed)."""
     step = workflow.transition(period.phase, to_phase)
     if step is None:
         return [
@@ -197,8 +220,14 @@ def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> l
             % {"from": _phase_label(period.phase), "to": _phase_label(to_phase)}
         ]
     problems = []
-    if step.reason_required and not reason.strip():
-        problems.append(str(workflow.REFUSALS["reason_required"]))
+    if not reason.strip():
+        if step.reason_required:
+            problems.append(str(workflow.REFUSALS["reason_required"]))
+        else:
+            if consequences is None:
+                consequences = moves.phase_move_consequences(period=period, to_phase=to_phase)
+            if moves.move_is_unusual(consequences):
+                problems.append(str(workflow.REFUSALS["reason_early"]))
     for condition in step.conditions:
         problem = _condition_problem(condition, period)
         if problem:
@@ -259,23 +288,45 @@ def _index_job(*, actor, period: Period, stage: str) -> None:
     index_run_request(actor=actor, period=period, stage=stage)
 
 
+class MoveNotConfirmed(ValidationError):
+    """The move has consequences (appraisal.moves) and was not confirmed: nothing changed."""
+
+    def __init__(self, consequences):
+        super().__init__(str(workflow.REFUSALS["confirm_required"]), code="confirm_required")
+        self.consequences = consequences
+
+
 @transaction.atomic
-def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Period:
+def phase_move(
+    *, actor, period: Period, to_phase: str, reason: str = "", confirm: bool = False
+) -> Period:
     """Move the year to another phase (secretariat only), by the workflow's transition table.
 
-    Refused with the reasons when a condition is unmet. Entering round 1 prefills the
-    round-1 scores from the self-assessment, entering round 2 the final scores from round 1;
-    closing a round queues its index job; publishing computes the final results in the same
-    transaction (they are frozen from then on). Moving to the current phase does nothing.
+    Refused with the reasons when a condition is unmet; a move with consequences (units not
+    submitted, items not done, …: appraisal.moves) is made only when `confirm`ed, else
+    MoveNotConfirmed with the list. Entering round 1 prefills the round-1 scores from the
+    self-assessment, entering round 2 the final scores from round 1; closing a round queues
+    its index job; publishing computes the final results in the same transaction (they are
+    frozen from then on). Moving to the current phase does nothing. The audit row keeps the
+    consequences confirmed.
     """
     _require(actor, "appraisal.manage_cycle", period)
     period = _lock_period(period)
     if period.phase == to_phase:
         return period
     reason = (reason or "").strip()
-    problems = phase_move_problems(period=period, to_phase=to_phase, reason=reason)
+    consequences = (
+        moves.phase_move_consequences(period=period, to_phase=to_phase)
+        if workflow.transition(period.phase, to_phase)
+        else []
+    )
+    problems = phase_move_problems(
+        period=period, to_phase=to_phase, reason=reason, consequences=consequences
+    )
     if problems:
         raise ValidationError(problems, code="refused")
+    if consequences and not confirm:
+        raise MoveNotConfirmed(consequences)
     step = workflow.transition(period.phase, to_phase)
     copied = _stage_copy(period, *step.copies) if step.copies else 0
     old_phase = period.phase
@@ -300,12 +351,46 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         actor=actor,
         action=AuditAction.PHASE,
         old={"phase": old_phase},
-        new={"phase": to_phase, "prefilled_scores": copied},
+        new={
+            "phase": to_phase,
+            "prefilled_scores": copied,
+            "consequences": [c.as_json() for c in consequences],
+        },
         reason=reason,
     )
     _phase_notify(period=period, old_phase=old_phase, reason=reason, key=f"phase:{entry.pk}")
     if workflow.rules_of(to_phase).agency_evidence == workflow.EVIDENCE_FLAGGED:
         _supplement_requests_notify(period)  # the flagged units may now supplement
+    return period
+
+
+@transaction.atomic
+def unsubmitted_policy_set(*, actor, period: Period, policy: str) -> Period:
+    """What the year does with units that never submit (the secretariat, before round 1):
+    appraise their drafts, marked "không nộp hồ sơ", or leave them out of the ranking."""
+    _require(actor, "appraisal.manage_cycle", period)
+    period = _lock_period(period)
+    if policy not in UnsubmittedPolicy.values:
+        raise ValidationError(
+            _("Hãy chọn cách xử lý đơn vị không nộp hồ sơ."), code="invalid_policy"
+        )
+    if not actor.has_perm("appraisal.set_unsubmitted_policy", period):
+        raise ValidationError(
+            _("Thẩm định đã bắt đầu: không thể thay đổi cách xử lý đơn vị không nộp hồ sơ."),
+            code="phase",
+        )
+    if period.unsubmitted_policy == policy:
+        return period
+    old = period.unsubmitted_policy
+    period.unsubmitted_policy = policy
+    period.save(update_fields=["unsubmitted_policy"])
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.UNSUBMITTED_POLICY,
+        old={"unsubmitted_policy": old},
+        new={"unsubmitted_policy": policy},
+    )
     return period
 
 
@@ -1246,8 +1331,12 @@ def supplement_evidence_upload(*, actor, assessment: Assessment, criterion, uplo
 
 
 @transaction.atomic
-def council_approve(*, actor, period: Period) -> CouncilApproval:
-    """A council member approves the final results (once; who and when recorded)."""
+def council_approve(
+    *, actor, period: Period, decision: str = CouncilDecision.APPROVED, comment: str = ""
+) -> CouncilApproval:
+    """A council member's opinion on the final results: approval, or an objection with a
+    comment (who, when, what recorded; a new opinion replaces the member's earlier one, the
+    audit trail keeps both). An objection is told to the secretariat."""
     period = _lock_period(period)
     if not actor.has_perm("appraisal.approve", period):
         if actor.has_perm("appraisal.view_cycle", period):
@@ -1255,15 +1344,40 @@ def council_approve(*, actor, period: Period) -> CouncilApproval:
                 _("Chỉ thông qua được khi kỳ đánh giá ở giai đoạn Hội đồng."), code="phase"
             )
         raise PermissionDenied
+    if decision not in CouncilDecision.values:
+        raise ValidationError(_("Hãy chọn thông qua hoặc không thông qua."), code="decision")
+    comment = (comment or "").strip()
+    if decision == CouncilDecision.OBJECTED and not comment:
+        raise ValidationError(
+            _("Hãy ghi ý kiến khi không thông qua kết quả."), code="comment_required"
+        )
     approval = CouncilApproval.objects.filter(period=period, member=actor, superseded=False).first()
-    if approval is not None:
+    if approval is not None and (approval.decision, approval.comment) == (decision, comment):
         return approval
-    approval = CouncilApproval.objects.create(
-        period=period, member=actor, approved_at=timezone.now()
-    )
+    old = None if approval is None else {"decision": approval.decision, "comment": approval.comment}
+    if approval is None:
+        approval = CouncilApproval(period=period, member=actor)
+    approval.decision, approval.comment, approval.approved_at = decision, comment, timezone.now()
+    approval.save()
     audit_record(
-        period=period, actor=actor, action=AuditAction.APPROVAL, new={"member": actor.username}
+        period=period,
+        actor=actor,
+        action=AuditAction.APPROVAL,
+        old=old,
+        new={"member": actor.username, "decision": decision, "comment": comment},
+        reason=comment,
     )
+    if decision == CouncilDecision.OBJECTED:
+        notify(
+            kind=NotificationKind.COUNCIL,
+            key=f"council:{period.year}:{approval.pk}:{approval.approved_at.isoformat()}",
+            user_ids=_secretariat_user_ids(period),
+            period=period,
+            link=_link("appraisal_council", period.year),
+            title=_("Hội đồng: %(member)s không thông qua kết quả năm %(year)s")
+            % {"member": actor.full_name or actor.username, "year": period.year},
+            text=_("Ý kiến: %(comment)s") % {"comment": comment},
+        )
     return approval
 
 

@@ -99,9 +99,9 @@ def phase_rules(obj) -> workflow.PhaseRules | None:
 
 
 def unit_extensions(assessment) -> dict:
-    """The unit's extensions {Period deadline field: until} (one query, kept on the object;
-    a prefetched `extensions` is used as it is)."""
-    cached = getattr(assessment, "_extension_until", None)
+    """The unit's extensions {Period deadline field: DeadlineExtension} (one query, kept on
+    the object; a prefetched `extensions` is used as it is)."""
+    cached = getattr(assessment, "_extensions_by_deadline", None)
     if cached is None:
         prefetched = getattr(assessment, "_prefetched_objects_cache", {}).get("extensions")
         rows = (
@@ -109,14 +109,24 @@ def unit_extensions(assessment) -> dict:
             if prefetched is not None
             else DeadlineExtension.objects.filter(assessment_id=assessment.pk)
         )
-        cached = {row.deadline: row.until for row in rows}
-        assessment._extension_until = cached
+        cached = {row.deadline: row for row in rows}
+        assessment._extensions_by_deadline = cached
     return cached
 
 
 def unit_extension_forget(assessment) -> None:
     """After an extension changed: the object reads it again."""
-    assessment.__dict__.pop("_extension_until", None)
+    assessment.__dict__.pop("_extensions_by_deadline", None)
+    getattr(assessment, "_prefetched_objects_cache", {}).pop("extensions", None)
+
+
+def extension_in_force(assessment, name: str):
+    """The unit's extension of deadline `name` when it is later than the year's, else None."""
+    base = getattr(assessment.period, name)
+    extension = unit_extensions(assessment).get(name) if assessment.pk else None
+    if base is None or extension is None or extension.until <= base:
+        return None
+    return extension
 
 
 def unit_deadline(assessment, name: str):
@@ -124,11 +134,8 @@ def unit_deadline(assessment, name: str):
     this unit: the year's, or the unit's extension when later. The one function that
     answers "the deadline of this unit": the late flag, the trust rules (drafts change,
     submissions, withdrawals, supplements), reminders, "what to do now" and the tracker."""
-    base = getattr(assessment.period, name)
-    if base is None:
-        return None  # no deadline set: nothing to extend
-    extended = unit_extensions(assessment).get(name) if assessment.pk else None
-    return max(base, extended) if extended is not None else base
+    extension = extension_in_force(assessment, name)
+    return extension.until if extension is not None else getattr(assessment.period, name)
 
 
 def self_assessment_deadline(assessment):

@@ -419,6 +419,48 @@ def assessment_completeness(*, assessment: Assessment) -> Completeness:
     return _completeness(_self_state(assessment))
 
 
+def completeness_by_assessment(*, period: Period, assessments) -> dict[int, Completeness]:
+    """The completeness check of many dossiers of a year (the submission tracker), in a
+    fixed number of queries: the tree, the maxima of every group, the self scores and
+    exemptions of the year and its evidence counts are read once and shared."""
+    from .models import Exemption, LeafScore
+
+    nodes, depth, ancestors = _tree_order(list(Criterion.objects.filter(period=period)))
+    by_id = {n.id: n for n in nodes}
+    maxima: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for criterion_id, group_id, maximum in CriterionMax.objects.filter(
+        criterion__period=period
+    ).values_list("criterion_id", "group_id", "max_score"):
+        maxima[group_id][criterion_id] = maximum
+    scores: dict[int, dict] = defaultdict(dict)
+    for score in LeafScore.objects.filter(assessment__period=period, stage=Stage.SELF).only(
+        "assessment_id", "criterion_id", "value", "explanation"
+    ):
+        scores[score.assessment_id][score.criterion_id] = score
+    exemptions: dict[int, dict] = defaultdict(dict)
+    for exemption in Exemption.objects.filter(assessment__period=period, stage=Stage.SELF).only(
+        "assessment_id", "criterion_id"
+    ):
+        exemptions[exemption.assessment_id][exemption.criterion_id] = exemption
+    module = _evidence_selectors()
+    counts = module.evidence_counts_by_assessment(period=period) if module else {}
+    return {
+        a.id: _completeness(
+            _SelfState(
+                nodes=nodes,
+                by_id=by_id,
+                depth=depth,
+                ancestors=ancestors,
+                maxima=maxima[a.group_id],
+                scores=scores[a.id],
+                exemptions=exemptions[a.id],
+                evidence_counts=counts.get(a.id, {}),
+            )
+        )
+        for a in assessments
+    }
+
+
 @dataclass(frozen=True)
 class RunningTotal:
     standard: Decimal

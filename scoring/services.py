@@ -194,9 +194,7 @@ def results_digest(rows) -> str:
     years published earlier stay valid."""
 
     def entry(row):
-        code, group_id, standard, appraised, index, band, downgraded, rank, size, details = row[
-            :10
-        ]
+        code, group_id, standard, appraised, index, band, downgraded, rank, size, details = row[:10]
         out = [code, group_id, str(standard), str(appraised), str(index), band, downgraded]
         out += [rank, size, details]
         not_submitted, ranked = row[10:12] or (False, True)
