@@ -66,7 +66,7 @@ def phase_move(request, year: int):
             period=period,
             to_phase=request.POST.get("to_phase", ""),
             reason=request.POST.get("reason", ""),
-            confirm=request.POST.get("confirm") in ("on", "true", "1"),
+            confirm=request.POST.get("confirm", "").lower() in ("on", "true", "1"),
         )
         messages.success(request, _("Đã chuyển giai đoạn."))
     except services.MoveNotConfirmed as exc:
