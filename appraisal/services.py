@@ -1412,18 +1412,48 @@ def decision_record(*, actor, period: Period, number: str, date, signer: str) ->
 # --- reminders ----------------------------------------------------------------------------
 
 
+AGENCY_AUDIENCES = {
+    # the units that have not submitted yet, to their dossier
+    "agency": ("workspace", lambda period: {"status": AssessmentStatus.DRAFT}),
+    # the units asked to supplement, to their results page
+    "agency_flagged": (
+        "appraisal_agency",
+        lambda period: {"scores__stage": Stage.ROUND1, "scores__supplement_requested": True},
+    ),
+}
+
+
+def _reminder_batches(period: Period, field_name: str, audience: str):
+    """[(deadline, groups of people sharing a link)] for a deadline of the year: the units
+    reminded each at their own deadline (scoring.rules.unit_deadline: an extension moves
+    it), the appraisers at the year's."""
+    if audience not in AGENCY_AUDIENCES:
+        return [(getattr(period, field_name), _audience(period, audience))]
+    link_name, filters = AGENCY_AUDIENCES[audience]
+    concerned = (
+        Assessment.objects.filter(period=period, **filters(period))
+        .distinct()
+        .prefetch_related("extensions")
+    )
+    by_deadline: dict = {}
+    for assessment in concerned:
+        assessment.period = period
+        deadline = scoring_rules.unit_deadline(assessment, field_name)
+        if deadline is not None:
+            by_deadline.setdefault(deadline, []).append(assessment.pk)
+    return [
+        (
+            deadline,
+            _agency_groups(
+                Assessment.objects.filter(pk__in=ids), lambda pk, _code: _link(link_name, pk)
+            ),
+        )
+        for deadline, ids in sorted(by_deadline.items())
+    ]
+
+
 def _audience(period: Period, audience: str) -> list[tuple[set[int], str]]:
-    """Who is reminded of a deadline, in groups sharing a link."""
-    if audience == "agency":  # the units that have not submitted yet
-        drafts = Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT)
-        return _agency_groups(drafts, lambda pk, _code: _link("workspace", pk))
-    if audience == "agency_flagged":
-        flagged = Assessment.objects.filter(
-            period=period,
-            scores__stage=Stage.ROUND1,
-            scores__supplement_requested=True,
-        ).distinct()
-        return _agency_groups(flagged, lambda pk, _code: _link("appraisal_agency", pk))
+    """The appraisers reminded of a round's deadline (one group, one link)."""
     appraisers = set(
         Assignment.objects.filter(period=period).values_list("appraiser_id", flat=True)
     ) | set(
@@ -1443,7 +1473,8 @@ def _reminder_bucket(working_days_left: int) -> int | None:
 
 def deadline_reminders_send(*, now=None) -> int:
     """Reminders 3 working days and 1 working day before each deadline of the phase in
-    progress (weekends, holidays and the province's days do not count: scoring.calendar).
+    progress (weekends, holidays and the province's days do not count: scoring.calendar);
+    a unit with an extension is reminded before its own deadline.
 
     Each reminder reaches each person once (per deadline date: a moved deadline is reminded
     again); running it twice tells no one anything new. Returns how many were new.
@@ -1454,25 +1485,27 @@ def deadline_reminders_send(*, now=None) -> int:
     told = 0
     for period in Period.objects.filter(phase__in=workflow.phases_where(lambda r: not r.frozen)):
         for field_name, (phase, audience) in workflow.DEADLINES.items():
-            deadline = getattr(period, field_name)
-            if deadline is None or period.phase != phase or now >= deadline:
+            if getattr(period, field_name) is None or period.phase != phase:
                 continue
-            due_day = calendar.local_date(deadline)
-            left = calendar.working_days_between(today, due_day, config)
-            bucket = _reminder_bucket(left)
-            if bucket is None:
-                continue
-            label = str(Period._meta.get_field(field_name).verbose_name)
-            if left == 0:
-                text = _("Hôm nay là hạn cuối: %(what)s, %(when)s.")
-            else:
-                text = _("Còn %(days)s ngày làm việc đến %(what)s: %(when)s.")
-            told += _notify_groups(
-                groups=_audience(period, audience),
-                kind=NotificationKind.DEADLINE,
-                key=f"reminder:{period.year}:{field_name}:{due_day.isoformat()}:{bucket}",
-                period=period,
-                title=_("Nhắc hạn: %(what)s") % {"what": label},
-                text=text % {"days": left, "what": label, "when": _when(deadline)},
-            )
+            for deadline, groups in _reminder_batches(period, field_name, audience):
+                if deadline is None or now >= deadline:
+                    continue
+                due_day = calendar.local_date(deadline)
+                left = calendar.working_days_between(today, due_day, config)
+                bucket = _reminder_bucket(left)
+                if bucket is None:
+                    continue
+                label = str(Period._meta.get_field(field_name).verbose_name)
+                if left == 0:
+                    text = _("Hôm nay là hạn cuối: %(what)s, %(when)s.")
+                else:
+                    text = _("Còn %(days)s ngày làm việc đến %(what)s: %(when)s.")
+                told += _notify_groups(
+                    groups=groups,
+                    kind=NotificationKind.DEADLINE,
+                    key=f"reminder:{period.year}:{field_name}:{due_day.isoformat()}:{bucket}",
+                    period=period,
+                    title=_("Nhắc hạn: %(what)s") % {"what": label},
+                    text=text % {"days": left, "what": label, "when": _when(deadline)},
+                )
     return told

@@ -461,11 +461,20 @@ def agency_results(request, assessment_id: int):
     assessment = selectors.assessment_get(
         actor=request.user, assessment_id=assessment_id, perm="appraisal.view_round1_results"
     )
+    from .agency import supplement_lines, supplement_window
+
     context = selectors.agency_rows(actor=request.user, assessment=assessment)
+    window = supplement_window(assessment=assessment)
     return render(
         request,
         "appraisal/agency.html",
-        {"assessment": assessment, "period": assessment.period, **context},
+        {
+            "assessment": assessment,
+            "period": assessment.period,
+            "window": window,
+            "window_line": supplement_lines(window),
+            **context,
+        },
     )
 
 
