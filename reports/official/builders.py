@@ -1094,6 +1094,15 @@ def unit_notice_document(data: dict, settings, issue=None) -> OfficialDocument:
             _("Chỉ số cải cách hành chính: %(i)s, xếp hạng %(b)s;")
             % {"i": pct(result.index), "b": band_name(result.band)}
         )
+        if result.not_submitted:
+            items.append(
+                _("Đơn vị không nộp hồ sơ tự đánh giá; %(what)s;")
+                % {
+                    "what": _("hồ sơ đang soạn được thẩm định")
+                    if result.ranked
+                    else _("không xếp hạng trong khối")
+                }
+            )
         if result.rank_in_group:
             items.append(
                 _("Xếp thứ %(r)s/%(n)s trong %(g)s (chỉ số trung bình của khối: %(m)s);")
