@@ -119,9 +119,7 @@ def test_council_approves_in_its_phase(cycle):
     services.council_approve(
         actor=cycle.council, period=cycle.period, decision="objected", comment="Xem lại 2.1"
     )
-    assert texts(cycle.council, cycle.period)[0].startswith(
-        "Bạn đã cho ý kiến không thông qua lúc"
-    )
+    assert texts(cycle.council, cycle.period)[0].startswith("Bạn đã cho ý kiến không thông qua lúc")
 
 
 def test_leadership_follows_progress(drafting):
