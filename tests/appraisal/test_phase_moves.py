@@ -228,3 +228,33 @@ def test_unsubmitted_choice_from_the_cycle_page(client, drafting):
     assert (
         client.post("/tham-dinh/2024/khong-nop-ho-so/", {"policy": "appraise"}).status_code == 404
     )
+
+
+# --- the supplement window, dated on the cycle page ------------------------------------------
+
+
+def test_supplement_window_from_the_cycle_page_uses_the_calendar_service(client, cycle):
+    """The same service as the calendar page: a Sunday moves to Monday, said; audited."""
+    from datetime import date
+
+    client.force_login(cycle.secretariat)
+    Period.objects.filter(pk=cycle.period.pk).update(supplement_start=None, supplement_end=None)
+    response = client.post(
+        "/tham-dinh/2024/giai-trinh-bo-sung/",
+        {"supplement_start": "27/12/2024", "supplement_end": "29/12/2024"},  # 29: a Sunday
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "29/12/2024 là Chủ nhật: hạn giải trình bổ sung chuyển sang 30/12/2024." in text
+    period = Period.objects.get(pk=cycle.period.pk)
+    assert timezone.localtime(period.supplement_end).date() == date(2024, 12, 30)
+    assert AuditEntry.objects.filter(action=AuditAction.CALENDAR).count() == 1
+    assert 'id="supplement-window-dates">Từ 00:00 27/12/2024 đến 23:59 30/12/2024' in text
+    # Out of order: nothing saved, the reason said.
+    response = client.post(
+        "/tham-dinh/2024/giai-trinh-bo-sung/",
+        {"supplement_start": "31/12/2024", "supplement_end": "30/12/2024"},
+        follow=True,
+    )
+    assert "không được trước" in response.content.decode()
+    assert Period.objects.get(pk=cycle.period.pk).supplement_end == period.supplement_end
