@@ -28,6 +28,12 @@ def _text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _form_refused(request, form) -> None:
+    for problems in form.errors.values():
+        for problem in problems:
+            messages.error(request, problem)
+
+
 def _back(year: int, anchor: str):
     return redirect(reverse("appraisal_cycle", args=[year]) + f"#{anchor}")
 
@@ -138,9 +144,7 @@ def extension(request, year: int):
     if withdraw:  # only the unit, the deadline and a reason are needed
         form.fields["until"].required = False
     if not form.is_valid():
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, problem)
+        _form_refused(request, form)
         return _back(year, "extensions")
     assessment = next(a for a in units if a.unit.code == form.cleaned_data["unit"])
     try:
@@ -212,9 +216,7 @@ def supplement_dates(request, year: int):
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.manage_cycle")
     form = SupplementDatesForm(request.POST)
     if not form.is_valid():
-        for problems in form.errors.values():
-            for problem in problems:
-                messages.error(request, problem)
+        _form_refused(request, form)
         return _back(year, "supplement-window")
     try:
         plan = schedule.period_dates_set(

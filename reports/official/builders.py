@@ -1262,10 +1262,11 @@ def supplement_letter_document(data: dict, settings, issue=None) -> OfficialDocu
             )
         )
         parts = []
-        if period.supplement_start and period.supplement_end:
+        end = data.get("supplement_end") or period.supplement_end
+        if period.supplement_start and end:
             parts.append(
                 _("Thời gian bổ sung: từ %(a)s đến %(b)s.")
-                % {"a": at_time(period.supplement_start), "b": at_time(period.supplement_end)}
+                % {"a": at_time(period.supplement_start), "b": at_time(end)}
             )
         parts.append(
             _(

@@ -232,3 +232,15 @@ def test_reminders_follow_each_units_own_deadline(late_year):
     services.deadline_reminders_send(now=later)
     reminded = set(Notification.objects.filter(kind="deadline").values_list("recipient", flat=True))
     assert late_year.staff.pk in reminded
+
+
+def test_supplement_letter_states_the_units_own_window(cycle):
+    from reports.selectors import supplement_letter_data
+
+    score(cycle, cycle.away, "2.1", {"value": "0,5"}, comment="Thiếu", supplement_requested=True)
+    move(cycle, Phase.ROUND1_CLOSED)
+    granted = grant(cycle, deadline="supplement_end", until=working_day(8))
+    data = supplement_letter_data(period=fresh(cycle.assessment).period, unit=cycle.unit)
+    assert data["supplement_end"] == granted.extension.until
+    other = supplement_letter_data(period=cycle.period, unit=cycle.other)
+    assert other["supplement_end"] == cycle.period.supplement_end
