@@ -2,8 +2,8 @@
 
 Views parse, check through appraisal.rules (the selectors' 404 helpers), call one service
 and serialize. A refusal of something that is not the caller's is a 404; a refusal the
-caller can act on is a 400 (409 for a stale version or a blocked phase move) with the
-service's Vietnamese message.
+caller can act on is a 400 (409 for a stale version, a refused phase move, or a move with
+consequences sent without `"confirm": true`) with the service's Vietnamese message.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from scoring import api_errors, workflow
 from scoring.enums import Phase
 from scoring.serializers import ErrorSerializer, LeafScoreSerializer, StaleVersionSerializer
 
+from . import moves as phase_moves
 from . import selectors, services
 from .serializers import (
     AppraisalScoreInputSerializer,
@@ -148,14 +149,19 @@ def _phase_state(period) -> dict:
     is asked for on the move itself, so it is not counted here, as on the cycle page)."""
     moves = []
     for to in workflow.next_phases(period.phase):
-        problems = services.phase_move_problems(period=period, to_phase=to, reason="x")
+        consequences = phase_moves.phase_move_consequences(period=period, to_phase=to)
+        problems = services.phase_move_problems(
+            period=period, to_phase=to, reason="x", consequences=consequences
+        )
         moves.append(
             {
                 "to_phase": to,
                 "label": str(Phase(to).label),
-                "reason_required": workflow.transition(period.phase, to).reason_required,
+                "reason_required": workflow.transition(period.phase, to).reason_required
+                or phase_moves.move_is_unusual(consequences),
                 "allowed": not problems,
                 "problems": problems,
+                "consequences": [c.as_json() for c in consequences],
             }
         )
     return {
@@ -201,10 +207,20 @@ class PhaseView(APIView):
                 period=period,
                 to_phase=body.validated_data["to_phase"],
                 reason=body.validated_data["reason"],
+                confirm=body.validated_data["confirm"],
+            )
+        except services.MoveNotConfirmed as exc:
+            return Response(
+                {
+                    "error": " ".join(exc.messages),
+                    "problems": [],
+                    "consequences": [c.as_json() for c in exc.consequences],
+                },
+                status=status.HTTP_409_CONFLICT,
             )
         except ValidationError as exc:  # a refused move: 409 with its list of problems
             return Response(
-                {"error": " ".join(exc.messages), "problems": exc.messages},
+                {"error": " ".join(exc.messages), "problems": exc.messages, "consequences": []},
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(PhaseStateSerializer(_phase_state(period)).data)

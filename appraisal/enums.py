@@ -22,3 +22,11 @@ class NotificationKind(models.TextChoices):
     PHASE = "phase", _("Chuyển giai đoạn")
     DEADLINE = "deadline", _("Nhắc hạn")
     RESULTS = "results", _("Công bố kết quả")
+    EXTENSION = "extension", _("Gia hạn")
+    REMINDER = "reminder", _("Nhắc nộp hồ sơ")
+    COUNCIL = "council", _("Ý kiến của Hội đồng")
+
+
+class CouncilDecision(models.TextChoices):
+    APPROVED = "approved", _("Thông qua")
+    OBJECTED = "objected", _("Không thông qua (có ý kiến)")

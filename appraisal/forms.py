@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scoring.enums import DayKind
+from scoring.enums import DayKind, DeadlineKind, UnsubmittedPolicy
 
 from .schedule import DATES
 
@@ -39,4 +39,39 @@ class CalendarDayForm(forms.Form):
         label=_("Lý do, văn bản"),
         max_length=200,
         error_messages={"required": _("Hãy ghi lý do (ví dụ: số văn bản của UBND tỉnh).")},
+    )
+
+
+class SupplementDatesForm(forms.Form):
+    """The supplement window, on the cycle page (the same dates as the calendar page)."""
+
+    supplement_start = _date_field(_("Bắt đầu giải trình bổ sung"), required=True)
+    supplement_end = _date_field(_("Hạn giải trình bổ sung"), required=True)
+
+
+class ExtensionForm(forms.Form):
+    """More time for one unit (appraisal.extensions)."""
+
+    unit = forms.ChoiceField(label=_("Đơn vị"))
+    deadline = forms.ChoiceField(label=_("Gia hạn"), choices=DeadlineKind.choices)
+    until = _date_field(_("Đến hết ngày"), required=True)
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=2000,
+        error_messages={"required": _("Hãy ghi lý do gia hạn.")},
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—")] + [
+            (u.code, f"{u.code} — {u.name}") for u in units
+        ]
+
+
+class UnsubmittedPolicyForm(forms.Form):
+    policy = forms.ChoiceField(
+        label=_("Đơn vị không nộp hồ sơ"),
+        choices=UnsubmittedPolicy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn cách xử lý đơn vị không nộp hồ sơ.")},
     )

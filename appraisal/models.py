@@ -14,7 +14,7 @@ from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, Period
 from units.models import Unit
 
-from .enums import CrossCheckDecision, CrossCheckKind, NotificationKind
+from .enums import CouncilDecision, CrossCheckDecision, CrossCheckKind, NotificationKind
 
 
 class Assignment(models.Model):
@@ -124,9 +124,19 @@ class Supplement(models.Model):
 
 
 class CouncilApproval(models.Model):
+    """A council member's opinion on the year's results: approval, or an objection with a
+    comment (one current opinion per member; a new one replaces it, audited)."""
+
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_at = models.DateTimeField(_("thời điểm thông qua"))
+    approved_at = models.DateTimeField(_("thời điểm cho ý kiến"))
+    decision = models.CharField(
+        _("ý kiến"),
+        max_length=10,
+        choices=CouncilDecision.choices,
+        default=CouncilDecision.APPROVED,
+    )
+    comment = models.TextField(_("nhận xét"), blank=True)
     # A reopening supersedes the approvals given before it (kept as history).
     superseded = models.BooleanField(_("đã thay thế"), default=False)
 

@@ -12,12 +12,16 @@ scoring.rules.
 
 import rules
 
+from scoring import workflow
 from scoring.enums import Stage
 from scoring.rules import (
+    agency_scores_self,
     agency_sees_stage,
     appraiser_reads_dossier,
     leaf_flagged,
     own_assessment,
+    period_before_round1,
+    period_of,
     phase_rules,
     supplement_window_open,
     year_not_frozen,
@@ -113,6 +117,34 @@ def own_item(user, item) -> bool:
 rules.add_perm("appraisal.manage_cycle", is_secretariat)
 rules.add_perm("appraisal.change_cycle", is_secretariat & year_not_frozen)  # e.g. the dates
 rules.add_perm("appraisal.view_cycle", is_province_staff)
+
+
+@rules.predicate
+def self_assessment_now_or_ahead(user, obj) -> bool:
+    """The agency's self-assessment is open now or still to come (agency_scores)."""
+    period = period_of(obj)
+    return period is not None and workflow.now_or_ahead(
+        period.phase, lambda r: r.agency_scores == Stage.SELF
+    )
+
+
+@rules.predicate
+def supplement_now_or_ahead(user, obj) -> bool:
+    """The supplement window is open now or still to come (agency_evidence = flagged)."""
+    period = period_of(obj)
+    return period is not None and workflow.now_or_ahead(
+        period.phase, lambda r: r.agency_evidence == workflow.EVIDENCE_FLAGGED
+    )
+
+
+# Extensions of one unit's deadline (object: its Assessment), while that deadline can still
+# matter.
+rules.add_perm("appraisal.extend_self_assessment", is_secretariat & self_assessment_now_or_ahead)
+rules.add_perm("appraisal.extend_supplement", is_secretariat & supplement_now_or_ahead)
+# Reminding the units that have not submitted: while the agencies score themselves.
+rules.add_perm("appraisal.remind_units", is_secretariat & agency_scores_self)
+# What the year does with units that never submit: chosen before the appraisal starts.
+rules.add_perm("appraisal.set_unsubmitted_policy", is_secretariat & period_before_round1)
 # Appraisers of the year: their queue; a leaf only when assigned to it and its stage is open.
 rules.add_perm("appraisal.view_queue", is_appraiser)
 rules.add_perm(

@@ -95,12 +95,37 @@ class QueueSerializer(serializers.Serializer):
     cross_checks = QueueCrossCheckSerializer(many=True)
 
 
+class ConsequenceSerializer(serializers.Serializer):
+    """What a phase move would do (appraisal.moves): its kind, how many, the units."""
+
+    kind = serializers.ChoiceField(
+        choices=[
+            "not_submitted",
+            "still_in_time",
+            "assignments_not_done",
+            "open_cross_checks",
+            "no_score",
+            "supplement_unanswered",
+            "council_objections",
+            "approvals_superseded",
+        ]
+    )
+    count = serializers.IntegerField()
+    units = serializers.ListField(child=serializers.CharField(), help_text="Mã đơn vị")
+    text = serializers.CharField(help_text="Điều sẽ xảy ra, bằng tiếng Việt")
+
+
 class PhaseMoveSerializer(serializers.Serializer):
     to_phase = serializers.ChoiceField(choices=Phase.choices)
     label = serializers.CharField()
-    reason_required = serializers.BooleanField()
+    reason_required = serializers.BooleanField(
+        help_text="Chuyển ngược, mở lại, hoặc chuyển trước hạn của một số đơn vị"
+    )
     allowed = serializers.BooleanField(help_text="Không còn điều kiện nào chặn (ngoài lý do)")
     problems = serializers.ListField(child=serializers.CharField())
+    consequences = ConsequenceSerializer(
+        many=True, help_text='Hệ quả: cần gửi kèm "confirm": true để chuyển'
+    )
 
 
 class PhaseStateSerializer(serializers.Serializer):
@@ -115,7 +140,15 @@ class PhaseStateSerializer(serializers.Serializer):
 class PhaseMoveInputSerializer(serializers.Serializer):
     to_phase = serializers.ChoiceField(choices=Phase.choices)
     reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Xác nhận đã xem các hệ quả của việc chuyển giai đoạn (không có: 409)",
+    )
 
 
 class PhaseRefusedSerializer(ErrorSerializer):
+    """409: refused (`problems`), or not confirmed (`consequences`); nothing changed."""
+
     problems = serializers.ListField(child=serializers.CharField())
+    consequences = ConsequenceSerializer(many=True)

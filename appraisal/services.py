@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring import calendar, engine, workflow
-from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage
+from scoring import rules as scoring_rules
+from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage, UnsubmittedPolicy
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
 from scoring.services import (
     StaleVersionError,
@@ -34,7 +35,8 @@ from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids, is_appraiser
 
-from .enums import CrossCheckDecision, CrossCheckKind, NotificationKind
+from . import moves
+from .enums import CouncilDecision, CrossCheckDecision, CrossCheckKind, NotificationKind
 from .models import (
     Assignment,
     CouncilApproval,
@@ -122,6 +124,14 @@ def _leadership_user_ids(period: Period) -> set[int]:
     )
 
 
+def _secretariat_user_ids(period: Period) -> set[int]:
+    return set(
+        Role.objects.for_year(period.year)
+        .filter(kind=RoleKind.SECRETARIAT)
+        .values_list("user_id", flat=True)
+    )
+
+
 def _province_user_ids(period: Period) -> set[int]:
     """The secretariat and council of the year (roles with no year serve every year)."""
     return set(
@@ -151,6 +161,13 @@ def _condition_problem(name: str, period: Period) -> str | None:
                 "n": _open_cross_checks(period, stage).count(),
                 "items": items,
             }
+    elif name == "unsubmitted_policy_chosen":
+        drafts = Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT).count()
+        if drafts and not period.unsubmitted_policy:
+            return _(
+                "%(n)s đơn vị chưa nộp hồ sơ: hãy chọn cách xử lý đơn vị không nộp hồ sơ "
+                "(thẩm định bản đang soạn, hoặc không xếp hạng) trước khi bắt đầu thẩm định."
+            ) % {"n": drafts}
     elif name == "supplement_dates_set":
         if not (period.supplement_start and period.supplement_end):
             return _("Chưa đặt thời gian giải trình bổ sung (bắt đầu và hạn).")
@@ -176,7 +193,9 @@ def _condition_problem(name: str, period: Period) -> str | None:
         if provisional:
             return _("Còn %(n)s điểm chờ thẩm định chéo.") % {"n": provisional}
     elif name == "council_approved":
-        if not CouncilApproval.objects.filter(period=period, superseded=False).exists():
+        if not CouncilApproval.objects.filter(
+            period=period, superseded=False, decision=CouncilDecision.APPROVED
+        ).exists():
             return _("Chưa có thành viên Hội đồng thẩm định nào thông qua kết quả.")
     elif name == "decision_recorded":
         if not (period.decision_number and period.decision_date and period.decision_signer):
@@ -186,8 +205,13 @@ def _condition_problem(name: str, period: Period) -> str | None:
     return None
 
 
-def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> list[str]:
-    """Why the move would be refused (empty: allowed). Used by the page before the click."""
+def phase_move_problems(
+    *, period: Period, to_phase: str, reason: str = "", consequences=None
+) -> list[str]:
+    """Why the move would be refused (empty: allowed). Used by the page before the click.
+
+    A move back needs a reason, and so does an unusual one: forward before the deadline
+    of some units (appraisal.moves; `consequences` when already computed)."""
     step = workflow.transition(period.phase, to_phase)
     if step is None:
         return [
@@ -195,8 +219,14 @@ def phase_move_problems(*, period: Period, to_phase: str, reason: str = "") -> l
             % {"from": _phase_label(period.phase), "to": _phase_label(to_phase)}
         ]
     problems = []
-    if step.reason_required and not reason.strip():
-        problems.append(str(workflow.REFUSALS["reason_required"]))
+    if not reason.strip():
+        if step.reason_required:
+            problems.append(str(workflow.REFUSALS["reason_required"]))
+        else:
+            if consequences is None:
+                consequences = moves.phase_move_consequences(period=period, to_phase=to_phase)
+            if moves.move_is_unusual(consequences):
+                problems.append(str(workflow.REFUSALS["reason_early"]))
     for condition in step.conditions:
         problem = _condition_problem(condition, period)
         if problem:
@@ -216,23 +246,45 @@ def _index_job(*, actor, period: Period, stage: str) -> None:
     index_run_request(actor=actor, period=period, stage=stage)
 
 
+class MoveNotConfirmed(ValidationError):
+    """The move has consequences (appraisal.moves) and was not confirmed: nothing changed."""
+
+    def __init__(self, consequences):
+        super().__init__(str(workflow.REFUSALS["confirm_required"]), code="confirm_required")
+        self.consequences = consequences
+
+
 @transaction.atomic
-def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Period:
+def phase_move(
+    *, actor, period: Period, to_phase: str, reason: str = "", confirm: bool = False
+) -> Period:
     """Move the year to another phase (secretariat only), by the workflow's transition table.
 
-    Refused with the reasons when a condition is unmet. Entering round 1 prefills the
-    round-1 scores from the self-assessment, entering round 2 the final scores from round 1;
-    closing a round queues its index job; publishing computes the final results in the same
-    transaction (they are frozen from then on). Moving to the current phase does nothing.
+    Refused with the reasons when a condition is unmet; a move with consequences (units not
+    submitted, items not done, …: appraisal.moves) is made only when `confirm`ed, else
+    MoveNotConfirmed with the list. Entering round 1 prefills the round-1 scores from the
+    self-assessment, entering round 2 the final scores from round 1; closing a round queues
+    its index job; publishing computes the final results in the same transaction (they are
+    frozen from then on). Moving to the current phase does nothing. The audit row keeps the
+    consequences confirmed.
     """
     _require(actor, "appraisal.manage_cycle", period)
     period = _lock_period(period)
     if period.phase == to_phase:
         return period
     reason = (reason or "").strip()
-    problems = phase_move_problems(period=period, to_phase=to_phase, reason=reason)
+    consequences = (
+        moves.phase_move_consequences(period=period, to_phase=to_phase)
+        if workflow.transition(period.phase, to_phase)
+        else []
+    )
+    problems = phase_move_problems(
+        period=period, to_phase=to_phase, reason=reason, consequences=consequences
+    )
     if problems:
         raise ValidationError(problems, code="refused")
+    if consequences and not confirm:
+        raise MoveNotConfirmed(consequences)
     step = workflow.transition(period.phase, to_phase)
     copied = (
         leaf_scores_copy(period=period, source=step.copies[0], target=step.copies[1])
@@ -261,12 +313,46 @@ def phase_move(*, actor, period: Period, to_phase: str, reason: str = "") -> Per
         actor=actor,
         action=AuditAction.PHASE,
         old={"phase": old_phase},
-        new={"phase": to_phase, "prefilled_scores": copied},
+        new={
+            "phase": to_phase,
+            "prefilled_scores": copied,
+            "consequences": [c.as_json() for c in consequences],
+        },
         reason=reason,
     )
     _phase_notify(period=period, old_phase=old_phase, reason=reason, key=f"phase:{entry.pk}")
     if workflow.rules_of(to_phase).agency_evidence == workflow.EVIDENCE_FLAGGED:
         _supplement_requests_notify(period)  # the flagged units may now supplement
+    return period
+
+
+@transaction.atomic
+def unsubmitted_policy_set(*, actor, period: Period, policy: str) -> Period:
+    """What the year does with units that never submit (the secretariat, before round 1):
+    appraise their drafts, marked "không nộp hồ sơ", or leave them out of the ranking."""
+    _require(actor, "appraisal.manage_cycle", period)
+    period = _lock_period(period)
+    if policy not in UnsubmittedPolicy.values:
+        raise ValidationError(
+            _("Hãy chọn cách xử lý đơn vị không nộp hồ sơ."), code="invalid_policy"
+        )
+    if not actor.has_perm("appraisal.set_unsubmitted_policy", period):
+        raise ValidationError(
+            _("Thẩm định đã bắt đầu: không thể thay đổi cách xử lý đơn vị không nộp hồ sơ."),
+            code="phase",
+        )
+    if period.unsubmitted_policy == policy:
+        return period
+    old = period.unsubmitted_policy
+    period.unsubmitted_policy = policy
+    period.save(update_fields=["unsubmitted_policy"])
+    audit_record(
+        period=period,
+        actor=actor,
+        action=AuditAction.UNSUBMITTED_POLICY,
+        old={"unsubmitted_policy": old},
+        new={"unsubmitted_policy": policy},
+    )
     return period
 
 
@@ -1084,10 +1170,13 @@ def _check_supplement(actor, assessment: Assessment, criterion) -> None:
             % {"phase": _phase_label(period.phase)},
             code="phase",
         )
-    if not workflow.window_open(period, timezone.now()):
+    if not scoring_rules.phase_window_open(assessment):
         raise ValidationError(
             _("Ngoài thời gian giải trình bổ sung (%(start)s – %(end)s); hồ sơ chỉ được xem.")
-            % {"start": _when(period.supplement_start), "end": _when(period.supplement_end)},
+            % {
+                "start": _when(period.supplement_start),
+                "end": _when(scoring_rules.unit_deadline(assessment, "supplement_end")),
+            },
             code="window_closed",
         )
     raise ValidationError(
@@ -1150,8 +1239,12 @@ def supplement_evidence_upload(*, actor, assessment: Assessment, criterion, uplo
 
 
 @transaction.atomic
-def council_approve(*, actor, period: Period) -> CouncilApproval:
-    """A council member approves the final results (once; who and when recorded)."""
+def council_approve(
+    *, actor, period: Period, decision: str = CouncilDecision.APPROVED, comment: str = ""
+) -> CouncilApproval:
+    """A council member's opinion on the final results: approval, or an objection with a
+    comment (who, when, what recorded; a new opinion replaces the member's earlier one, the
+    audit trail keeps both). An objection is told to the secretariat."""
     period = _lock_period(period)
     if not actor.has_perm("appraisal.approve", period):
         if actor.has_perm("appraisal.view_cycle", period):
@@ -1159,15 +1252,40 @@ def council_approve(*, actor, period: Period) -> CouncilApproval:
                 _("Chỉ thông qua được khi kỳ đánh giá ở giai đoạn Hội đồng."), code="phase"
             )
         raise PermissionDenied
+    if decision not in CouncilDecision.values:
+        raise ValidationError(_("Hãy chọn thông qua hoặc không thông qua."), code="decision")
+    comment = (comment or "").strip()
+    if decision == CouncilDecision.OBJECTED and not comment:
+        raise ValidationError(
+            _("Hãy ghi ý kiến khi không thông qua kết quả."), code="comment_required"
+        )
     approval = CouncilApproval.objects.filter(period=period, member=actor, superseded=False).first()
-    if approval is not None:
+    if approval is not None and (approval.decision, approval.comment) == (decision, comment):
         return approval
-    approval = CouncilApproval.objects.create(
-        period=period, member=actor, approved_at=timezone.now()
-    )
+    old = None if approval is None else {"decision": approval.decision, "comment": approval.comment}
+    if approval is None:
+        approval = CouncilApproval(period=period, member=actor)
+    approval.decision, approval.comment, approval.approved_at = decision, comment, timezone.now()
+    approval.save()
     audit_record(
-        period=period, actor=actor, action=AuditAction.APPROVAL, new={"member": actor.username}
+        period=period,
+        actor=actor,
+        action=AuditAction.APPROVAL,
+        old=old,
+        new={"member": actor.username, "decision": decision, "comment": comment},
+        reason=comment,
     )
+    if decision == CouncilDecision.OBJECTED:
+        notify(
+            kind=NotificationKind.COUNCIL,
+            key=f"council:{period.year}:{approval.pk}:{approval.approved_at.isoformat()}",
+            user_ids=_secretariat_user_ids(period),
+            period=period,
+            link=_link("appraisal_council", period.year),
+            title=_("Hội đồng: %(member)s không thông qua kết quả năm %(year)s")
+            % {"member": actor.full_name or actor.username, "year": period.year},
+            text=_("Ý kiến: %(comment)s") % {"comment": comment},
+        )
     return approval
 
 
@@ -1202,18 +1320,48 @@ def decision_record(*, actor, period: Period, number: str, date, signer: str) ->
 # --- reminders ----------------------------------------------------------------------------
 
 
+AGENCY_AUDIENCES = {
+    # the units that have not submitted yet, to their dossier
+    "agency": ("workspace", lambda period: {"status": AssessmentStatus.DRAFT}),
+    # the units asked to supplement, to their results page
+    "agency_flagged": (
+        "appraisal_agency",
+        lambda period: {"scores__stage": Stage.ROUND1, "scores__supplement_requested": True},
+    ),
+}
+
+
+def _reminder_batches(period: Period, field_name: str, audience: str):
+    """[(deadline, groups of people sharing a link)] for a deadline of the year: the units
+    reminded each at their own deadline (scoring.rules.unit_deadline: an extension moves
+    it), the appraisers at the year's."""
+    if audience not in AGENCY_AUDIENCES:
+        return [(getattr(period, field_name), _audience(period, audience))]
+    link_name, filters = AGENCY_AUDIENCES[audience]
+    concerned = (
+        Assessment.objects.filter(period=period, **filters(period))
+        .distinct()
+        .prefetch_related("extensions")
+    )
+    by_deadline: dict = {}
+    for assessment in concerned:
+        assessment.period = period
+        deadline = scoring_rules.unit_deadline(assessment, field_name)
+        if deadline is not None:
+            by_deadline.setdefault(deadline, []).append(assessment.pk)
+    return [
+        (
+            deadline,
+            _agency_groups(
+                Assessment.objects.filter(pk__in=ids), lambda pk, _code: _link(link_name, pk)
+            ),
+        )
+        for deadline, ids in sorted(by_deadline.items())
+    ]
+
+
 def _audience(period: Period, audience: str) -> list[tuple[set[int], str]]:
-    """Who is reminded of a deadline, in groups sharing a link."""
-    if audience == "agency":  # the units that have not submitted yet
-        drafts = Assessment.objects.filter(period=period, status=AssessmentStatus.DRAFT)
-        return _agency_groups(drafts, lambda pk, _code: _link("workspace", pk))
-    if audience == "agency_flagged":
-        flagged = Assessment.objects.filter(
-            period=period,
-            scores__stage=Stage.ROUND1,
-            scores__supplement_requested=True,
-        ).distinct()
-        return _agency_groups(flagged, lambda pk, _code: _link("appraisal_agency", pk))
+    """The appraisers reminded of a round's deadline (one group, one link)."""
     appraisers = set(
         Assignment.objects.filter(period=period).values_list("appraiser_id", flat=True)
     ) | set(
@@ -1233,7 +1381,8 @@ def _reminder_bucket(working_days_left: int) -> int | None:
 
 def deadline_reminders_send(*, now=None) -> int:
     """Reminders 3 working days and 1 working day before each deadline of the phase in
-    progress (weekends, holidays and the province's days do not count: scoring.calendar).
+    progress (weekends, holidays and the province's days do not count: scoring.calendar);
+    a unit with an extension is reminded before its own deadline.
 
     Each reminder reaches each person once (per deadline date: a moved deadline is reminded
     again); running it twice tells no one anything new. Returns how many were new.
@@ -1244,25 +1393,27 @@ def deadline_reminders_send(*, now=None) -> int:
     told = 0
     for period in Period.objects.filter(phase__in=workflow.phases_where(lambda r: not r.frozen)):
         for field_name, (phase, audience) in workflow.DEADLINES.items():
-            deadline = getattr(period, field_name)
-            if deadline is None or period.phase != phase or now >= deadline:
+            if getattr(period, field_name) is None or period.phase != phase:
                 continue
-            due_day = calendar.local_date(deadline)
-            left = calendar.working_days_between(today, due_day, config)
-            bucket = _reminder_bucket(left)
-            if bucket is None:
-                continue
-            label = str(Period._meta.get_field(field_name).verbose_name)
-            if left == 0:
-                text = _("Hôm nay là hạn cuối: %(what)s, %(when)s.")
-            else:
-                text = _("Còn %(days)s ngày làm việc đến %(what)s: %(when)s.")
-            told += _notify_groups(
-                groups=_audience(period, audience),
-                kind=NotificationKind.DEADLINE,
-                key=f"reminder:{period.year}:{field_name}:{due_day.isoformat()}:{bucket}",
-                period=period,
-                title=_("Nhắc hạn: %(what)s") % {"what": label},
-                text=text % {"days": left, "what": label, "when": _when(deadline)},
-            )
+            for deadline, groups in _reminder_batches(period, field_name, audience):
+                if deadline is None or now >= deadline:
+                    continue
+                due_day = calendar.local_date(deadline)
+                left = calendar.working_days_between(today, due_day, config)
+                bucket = _reminder_bucket(left)
+                if bucket is None:
+                    continue
+                label = str(Period._meta.get_field(field_name).verbose_name)
+                if left == 0:
+                    text = _("Hôm nay là hạn cuối: %(what)s, %(when)s.")
+                else:
+                    text = _("Còn %(days)s ngày làm việc đến %(what)s: %(when)s.")
+                told += _notify_groups(
+                    groups=groups,
+                    kind=NotificationKind.DEADLINE,
+                    key=f"reminder:{period.year}:{field_name}:{due_day.isoformat()}:{bucket}",
+                    period=period,
+                    title=_("Nhắc hạn: %(what)s") % {"what": label},
+                    text=text % {"days": left, "what": label, "when": _when(deadline)},
+                )
     return told

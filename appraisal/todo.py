@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring import calendar, workflow
+from scoring import rules as scoring_rules
 from scoring import selectors as scoring_selectors
-from scoring.enums import AssessmentStatus, Phase, Stage
+from scoring.enums import AssessmentStatus, DeadlineKind, Phase, Stage
 from scoring.models import Assessment, LeafScore, Period
 from units.enums import RoleKind
 from units.rules import has_role, unit_ids_of
 
 from . import schedule, services
+from .enums import CouncilDecision
 from .models import Assignment, CouncilApproval, CrossCheck, Supplement
 
 
@@ -107,7 +109,9 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
                     reverse("workspace", args=[assessment.id]),
                 )
             ]
-        until, urgent = _until(period.self_assessment_deadline, config)
+        until, urgent = _until(scoring_rules.self_assessment_deadline(assessment), config)
+        if scoring_rules.extension_in_force(assessment, DeadlineKind.SELF_ASSESSMENT):
+            until += " " + _("(được gia hạn)")
         completeness = scoring_selectors.assessment_completeness(assessment=assessment)
         out = []
         if completeness.unscored or completeness.unexplained:
@@ -166,7 +170,11 @@ def _agency_dossier(actor, assessment: Assessment, config) -> list[Action]:
                 )
             ]
         answered = Supplement.objects.filter(assessment=assessment).count()
-        until, urgent = _until(period.supplement_end, config)
+        until, urgent = _until(
+            scoring_rules.unit_deadline(assessment, DeadlineKind.SUPPLEMENT), config
+        )
+        if scoring_rules.extension_in_force(assessment, DeadlineKind.SUPPLEMENT):
+            until += " " + _("(được gia hạn)")
         return [
             Action(
                 _("%(unit)s: giải trình bổ sung %(n)s tiêu chí (đã giải trình %(done)s)")
@@ -346,7 +354,6 @@ def _secretariat(period: Period, config) -> list[Action]:
 
 
 def _council(actor, period: Period) -> list[Action]:
-    cycle = reverse("appraisal_cycle", args=[period.year])
     if not actor.has_perm("appraisal.approve", period):
         if period.council_date and not workflow.rules_of(period.phase).frozen:
             return [
@@ -360,15 +367,22 @@ def _council(actor, period: Period) -> list[Action]:
                 )
             ]
         return []
+    page = reverse("appraisal_council", args=[period.year])
     mine = CouncilApproval.objects.filter(period=period, member=actor, superseded=False).first()
     if mine is not None:
-        return [
-            Action(
-                _("Bạn đã thông qua kết quả lúc %(when)s.") % {"when": _when(mine.approved_at)},
-                cycle,
-            )
-        ]
-    return [Action(_("Xem và thông qua kết quả năm %(year)s") % {"year": period.year}, cycle)]
+        text = (
+            _("Bạn đã thông qua kết quả lúc %(when)s.")
+            if mine.decision == CouncilDecision.APPROVED
+            else _("Bạn đã cho ý kiến không thông qua lúc %(when)s.")
+        )
+        return [Action(text % {"when": _when(mine.approved_at)}, page)]
+    return [
+        Action(
+            _("Xem kết quả và cho ý kiến (thông qua hoặc không) năm %(year)s")
+            % {"year": period.year},
+            page,
+        )
+    ]
 
 
 # --- leadership ----------------------------------------------------------------------------

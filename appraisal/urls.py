@@ -1,11 +1,25 @@
 from django.urls import path
 
-from . import views, views_calendar
+from . import views, views_calendar, views_cycle
 
 urlpatterns = [
     path("<int:year>/", views.cycle, name="appraisal_cycle"),
     path("<int:year>/lich/", views_calendar.calendar_page, name="appraisal_calendar"),
     path("<int:year>/chuyen-giai-doan/", views.phase_move, name="appraisal_phase_move"),
+    path("<int:year>/theo-doi-nop.csv", views_cycle.tracker_csv, name="appraisal_tracker_csv"),
+    path("<int:year>/nhac-nop/", views_cycle.remind, name="appraisal_remind"),
+    path("<int:year>/gia-han/", views_cycle.extension, name="appraisal_extension"),
+    path(
+        "<int:year>/khong-nop-ho-so/",
+        views_cycle.unsubmitted_policy,
+        name="appraisal_unsubmitted_policy",
+    ),
+    path(
+        "<int:year>/giai-trinh-bo-sung/",
+        views_cycle.supplement_dates,
+        name="appraisal_supplement_dates",
+    ),
+    path("<int:year>/hoi-dong/", views_cycle.council_page, name="appraisal_council"),
     path("<int:year>/quyet-dinh/", views.decision, name="appraisal_decision"),
     path("<int:year>/thong-qua/", views.approve, name="appraisal_approve"),
     path("<int:year>/to-giup-viec/", views.team, name="appraisal_team"),

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from parindex.tabular_safe import csv_writer
 from scoring import engine, workflow
-from scoring.enums import Phase, Stage
+from scoring.enums import Stage
 from scoring.models import Criterion
 from units.models import Group, Unit, User
 
 from . import selectors, services
-from .enums import CrossCheckDecision
+from .enums import CouncilDecision, CrossCheckDecision
 from .models import Assignment
 
 LEAF_INPUT_NAMES = ("answer", "level", "value", "numerator", "denominator", "sipas", "count")
@@ -48,29 +48,12 @@ def _version(request) -> int | None:
 @login_required
 @require_safe
 def cycle(request, year: int):
-    """The year's control page: phase and moves, per-unit self vs round-1 index, approvals."""
+    """The year's control page: the submission tracker, the phase moves with their
+    consequences, the supplement window, per-unit self vs round-1 index, approvals."""
+    from .views_cycle import cycle_context
+
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
-    moves = [
-        {
-            "phase": to,
-            "label": Phase(to).label,
-            "step": workflow.transition(period.phase, to),
-            "problems": services.phase_move_problems(period=period, to_phase=to, reason="x"),
-        }
-        for to in workflow.next_phases(period.phase)
-    ]
-    return render(
-        request,
-        "appraisal/cycle.html",
-        {
-            "period": period,
-            "moves": moves,
-            "overview": selectors.round_overview(period=period),
-            "approvals": selectors.approvals(period=period),
-            "can_manage": request.user.has_perm("appraisal.manage_cycle", period),
-            "can_approve": request.user.has_perm("appraisal.approve", period),
-        },
-    )
+    return render(request, "appraisal/cycle.html", cycle_context(request, period))
 
 
 @login_required
@@ -83,12 +66,17 @@ def phase_move(request, year: int):
             period=period,
             to_phase=request.POST.get("to_phase", ""),
             reason=request.POST.get("reason", ""),
+            confirm=request.POST.get("confirm", "").lower() in ("on", "true", "1"),
         )
         messages.success(request, _("Đã chuyển giai đoạn."))
+    except services.MoveNotConfirmed as exc:
+        messages.error(request, " ".join(exc.messages))
+        for consequence in exc.consequences:
+            messages.error(request, consequence.text)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    return redirect("appraisal_cycle", year=year)
+    return redirect(reverse("appraisal_cycle", args=[year]) + "#phase-moves")
 
 
 @login_required
@@ -118,15 +106,26 @@ def decision(request, year: int):
 @login_required
 @require_POST
 def approve(request, year: int):
+    """A council member's approval, or objection with a comment (the council page)."""
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
     try:
-        services.council_approve(actor=request.user, period=period)
-        messages.success(request, _("Đã ghi nhận thông qua kết quả."))
+        opinion = services.council_approve(
+            actor=request.user,
+            period=period,
+            decision=request.POST.get("decision", CouncilDecision.APPROVED),
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(
+            request,
+            _("Đã ghi nhận thông qua kết quả.")
+            if opinion.decision == CouncilDecision.APPROVED
+            else _("Đã ghi nhận ý kiến không thông qua."),
+        )
     except ValidationError as exc:
         messages.error(request, _text(exc))
     except PermissionDenied:
         raise Http404 from None
-    return redirect("appraisal_cycle", year=year)
+    return redirect("appraisal_council", year=year)
 
 
 @login_required
@@ -462,11 +461,20 @@ def agency_results(request, assessment_id: int):
     assessment = selectors.assessment_get(
         actor=request.user, assessment_id=assessment_id, perm="appraisal.view_round1_results"
     )
+    from .agency import supplement_lines, supplement_window
+
     context = selectors.agency_rows(actor=request.user, assessment=assessment)
+    window = supplement_window(assessment=assessment)
     return render(
         request,
         "appraisal/agency.html",
-        {"assessment": assessment, "period": assessment.period, **context},
+        {
+            "assessment": assessment,
+            "period": assessment.period,
+            "window": window,
+            "window_line": supplement_lines(window),
+            **context,
+        },
     )
 
 

@@ -12,8 +12,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from scoring.enums import Stage
+from scoring.enums import DeadlineKind, Stage
 from scoring.models import Assessment, Criterion
+from scoring.rules import unit_deadline
 from scoring.selectors import assessment_get
 
 from . import checks
@@ -84,6 +85,35 @@ def evidence_counts(*, assessment: Assessment) -> dict[int, int]:
         .order_by()
     )
     return {row["criterion_id"]: row["n"] for row in rows}
+
+
+def evidence_counts_by_assessment(*, period) -> dict[int, dict[int, int]]:
+    """Number of linked files per leaf id, for every dossier of a year. One query."""
+    rows = (
+        EvidenceLink.objects.filter(
+            file__assessment__period=period, removed_at__isnull=True, file__removed_at__isnull=True
+        )
+        .values("file__assessment_id", "criterion_id")
+        .annotate(n=Count("file_id", distinct=True))
+        .order_by()
+    )
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        out[row["file__assessment_id"]][row["criterion_id"]] = row["n"]
+    return dict(out)
+
+
+def files_with_warnings_by_assessment(*, period) -> dict[int, int]:
+    """Per dossier of a year, its files (not removed) whose reading found warnings of the
+    file itself (no signature or a broken one, a draft, not an administrative document…).
+    One query; the checks against the dossier and criteria are on the dossier's pages."""
+    out: dict[int, int] = defaultdict(int)
+    for assessment_id, warnings in EvidenceFile.objects.filter(
+        assessment__period=period, removed_at__isnull=True, reading__state=ReadingState.DONE
+    ).values_list("assessment_id", "reading__warnings"):
+        if warnings:
+            out[assessment_id] += 1
+    return dict(out)
 
 
 def _leaf_context(assessment, criterion, links, files, editable, error=""):
@@ -279,11 +309,12 @@ class Cards:
         return len(self._base)
 
 
-def _stage_deadlines(period) -> dict:
+def _stage_deadlines(assessment) -> dict:
+    """The unit's own deadline of each stage it adds evidence to (its extension included)."""
     deadlines = {}
     for stage, moment in (
-        (Stage.SELF, period.self_assessment_deadline),
-        (Stage.ROUND1, period.supplement_end),
+        (Stage.SELF, unit_deadline(assessment, DeadlineKind.SELF_ASSESSMENT)),
+        (Stage.ROUND1, unit_deadline(assessment, DeadlineKind.SUPPLEMENT)),
     ):
         if moment is not None:
             deadlines[stage] = timezone.localtime(moment).date()
@@ -358,7 +389,7 @@ def evidence_cards(*, actor, assessment: Assessment) -> Cards:
         prepared[evidence_file.pk] = (row, corrected)
     _mark_duplicates(assessment, files, facts)
     dossier = checks.DossierFacts(
-        year=period.year, unit_id=assessment.unit_id, deadlines=_stage_deadlines(period)
+        year=period.year, unit_id=assessment.unit_id, deadlines=_stage_deadlines(assessment)
     )
     base, by_link = {}, {}
     for evidence_file in files:

@@ -1,13 +1,12 @@
 """Integrity of published results: recompute a year in memory and compare with what is stored.
 
 Nothing here writes. The recomputation is the index job's own (scoring.services
-`assessment_scores_compute` + `engine.competition_ranks`), so a difference means the stored
+`assessment_scores_compute` + `computation_standings`), so a difference means the stored
 results were changed after the fact or the scores changed after publication.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from scoring.models import Period, Result
 from scoring.services import (
     RESULT_FIELDS_HASHED,
     assessment_scores_compute,
+    computation_standings,
     results_digest,
     results_hash,
     results_inputs_hash,
@@ -45,10 +45,7 @@ class Verification:
 def results_expected(*, period: Period, stage: str = Stage.FINAL) -> dict[str, dict]:
     """What the index job would store now, by unit code (computed in memory, no writes)."""
     computations = assessment_scores_compute(period=period, stage=stage)
-    indexes: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    for c in computations:
-        indexes[c.group_id][c.unit_id] = c.score.index
-    ranks = {gid: engine.competition_ranks(values) for gid, values in indexes.items()}
+    standings = computation_standings(computations)
     codes = dict(
         Unit.objects.filter(pk__in=[c.unit_id for c in computations]).values_list("pk", "code")
     )
@@ -60,9 +57,11 @@ def results_expected(*, period: Period, stage: str = Stage.FINAL) -> dict[str, d
             "index": c.score.index,
             "band": c.band,
             "downgraded": c.downgraded,
-            "rank_in_group": ranks[c.group_id][c.unit_id],
-            "group_size": len(indexes[c.group_id]),
+            "rank_in_group": standings[c.unit_id].rank,
+            "group_size": standings[c.unit_id].group_size,
             "details": result_details(c),
+            "not_submitted": c.not_submitted,
+            "ranked": not c.left_out,
         }
         for c in computations
     }
@@ -86,6 +85,8 @@ def _hash_rows(rows: dict[str, dict]) -> str:
             row["rank_in_group"],
             row["group_size"],
             row["details"],
+            row["not_submitted"],
+            row["ranked"],
         )
         for code, row in rows.items()
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from scoring import engine
-from scoring.enums import Band
+from scoring.enums import NOT_SUBMITTED_MARK, Band
 
 TEXT, INT, NUM, PERCENT, DELTA, BAND = "text", "int", "num", "percent", "delta", "band"
 NUMERIC_KINDS = {INT, NUM, PERCENT, DELTA}
@@ -114,6 +114,25 @@ def D(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)
 
 
+def not_submitted_note(unit: dict | object) -> str:
+    """The mark of a unit that never submitted, "(không nộp hồ sơ)" — "(không nộp hồ sơ,
+    không xếp hạng)" when the year leaves such units out — for a results_report unit or a
+    Result; empty for any other unit."""
+    get = unit.get if isinstance(unit, dict) else lambda name: getattr(unit, name)
+    if not get("not_submitted"):
+        return ""
+    if get("ranked"):
+        return "(" + str(NOT_SUBMITTED_MARK) + ")"
+    return "(" + _("%(mark)s, không xếp hạng") % {"mark": NOT_SUBMITTED_MARK} + ")"
+
+
+def unit_display_name(unit: dict) -> str:
+    """A results_report unit's name as tables print it: with its mark when it never
+    submitted (a unit is never ranked silently as a normal one)."""
+    note = not_submitted_note(unit)
+    return f"{unit['unit_name']} {note}" if note else unit["unit_name"]
+
+
 def published_document(data: dict) -> Document:
     """Bảng 1–5 and the per-group charts of the published report."""
     year, years = data["year"], data["years"]
@@ -136,7 +155,7 @@ def published_document(data: dict) -> Document:
                     [
                         u["rank_in_group"],
                         u["unit_code"],
-                        u["unit_name"],
+                        unit_display_name(u),
                         D(u["standard_score"]),
                         D(u["appraised_score"]),
                         D(u["index"]),
@@ -222,7 +241,7 @@ def published_document(data: dict) -> Document:
                 [
                     [
                         u["unit_code"],
-                        u["unit_name"],
+                        unit_display_name(u),
                         *u["bands"],
                         u["same_band_years"] or None,
                         u["previous_basis"],
@@ -259,7 +278,7 @@ def published_document(data: dict) -> Document:
                 [
                     [
                         u["unit_code"],
-                        u["unit_name"],
+                        unit_display_name(u),
                         D(u["previous_index"]),
                         u["previous_band"],
                         D(u["index"]),
@@ -525,12 +544,20 @@ def scorecard_document(data: dict) -> Document:
     )
     subtitle = ""
     if result is not None:
-        subtitle = _("Chỉ số %(i)s — xếp loại %(b)s — hạng %(r)s/%(n)s") % {
-            "i": engine.vn_percent(result.index),
-            "b": band_label(result.band),
-            "r": result.rank_in_group or "",
-            "n": result.group_size,
-        }
+        if result.ranked:
+            subtitle = _("Chỉ số %(i)s — xếp loại %(b)s — hạng %(r)s/%(n)s") % {
+                "i": engine.vn_percent(result.index),
+                "b": band_label(result.band),
+                "r": result.rank_in_group or "",
+                "n": result.group_size,
+            }
+        else:
+            subtitle = _("Chỉ số %(i)s — xếp loại %(b)s — không xếp hạng") % {
+                "i": engine.vn_percent(result.index),
+                "b": band_label(result.band),
+            }
+        if result.not_submitted:
+            subtitle += " " + not_submitted_note(result)
         comparison = data.get("comparison")
         if comparison is not None and comparison.previous_index is not None:
             subtitle += " — " + _("năm %(p)s: %(i)s, tăng/giảm %(d)s điểm %%") % {

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from scoring import engine, lineage
 from scoring import selectors as scoring_selectors
-from scoring.enums import AssessmentStatus, Stage
+from scoring.enums import AssessmentStatus, DeadlineKind, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
+from scoring.rules import unit_deadline
 from scoring.services import assessment_scores_compute
 from scoring.workflow import UnitYear
 from units.models import Group, Unit
@@ -560,11 +561,17 @@ def unit_notice_data(*, period: Period, unit: Unit) -> dict:
 def supplement_letter_data(*, period: Period, unit: Unit) -> dict:
     from appraisal.selectors import flagged_items
 
-    assessment = Assessment.objects.filter(period=period, unit=unit).select_related("unit").first()
+    assessment = (
+        Assessment.objects.filter(period=period, unit=unit).select_related("period", "unit").first()
+    )
     return {
         "period": period,
         "unit": unit,
         "items": flagged_items(assessment=assessment) if assessment else [],
+        # The unit's own end of the window (an extension included).
+        "supplement_end": unit_deadline(assessment, DeadlineKind.SUPPLEMENT)
+        if assessment
+        else period.supplement_end,
     }
 
 

@@ -13,7 +13,7 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
@@ -371,10 +371,17 @@ def unit_score_from_sums(
 # --- ranks, means, year over year --------------------------------------------------------
 
 
-def competition_ranks(indexes: Mapping[Hashable, Decimal | None]) -> dict[Hashable, int | None]:
-    """Rank by index, descending; equal indexes share a rank (1, 1, 3). None is unranked."""
+def competition_ranks(
+    indexes: Mapping[Hashable, Decimal | None], left_out: Collection[Hashable] = ()
+) -> dict[Hashable, int | None]:
+    """Rank by index, descending; equal indexes share a rank (1, 1, 3). None is unranked,
+    and so is a key in `left_out` (a unit left out of the ranking: it takes no place)."""
     ranked = sorted(
-        ((key, q2(value)) for key, value in indexes.items() if value is not None),
+        (
+            (key, q2(value))
+            for key, value in indexes.items()
+            if value is not None and key not in left_out
+        ),
         key=lambda item: item[1],
         reverse=True,
     )
@@ -387,6 +394,33 @@ def competition_ranks(indexes: Mapping[Hashable, Decimal | None]) -> dict[Hashab
             previous = value
         ranks[key] = rank
     return ranks
+
+
+def ranked_only(values: Mapping[Hashable, object], left_out: Collection[Hashable]) -> list:
+    """The values of the units that count in their group: a unit left out of the ranking
+    (one that never submitted, in a year that leaves such units out) counts in no rank,
+    group size, group mean or band count."""
+    return [value for key, value in values.items() if key not in left_out]
+
+
+class Standing(NamedTuple):
+    rank: int | None
+    group_size: int  # the units ranked in the group
+
+
+def group_standings(
+    indexes_by_group: Mapping[Hashable, Mapping[Hashable, Decimal | None]],
+    left_out: Collection[Hashable] = (),
+) -> dict[Hashable, Standing]:
+    """Each unit's rank in its group and the size of its group's ranking, for
+    {group: {unit: index}}; the units in `left_out` get no rank and are not counted."""
+    standings: dict[Hashable, Standing] = {}
+    for indexes in indexes_by_group.values():
+        ranks = competition_ranks(indexes, left_out)
+        size = len(ranked_only(indexes, left_out))
+        for key in indexes:
+            standings[key] = Standing(ranks[key], size)
+    return standings
 
 
 def mean(values: Iterable[Decimal | None]) -> Decimal | None:

@@ -56,6 +56,27 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã nộp")
 
 
+class UnsubmittedPolicy(models.TextChoices):
+    """What a year does with a unit that never submitted its dossier (chosen by the
+    secretariat before round 1; the move to round 1 asks for it). Either way the unit is
+    marked "không nộp hồ sơ" wherever it appears; not chosen (blank, a year set up outside
+    the portal): its draft is appraised, marked."""
+
+    APPRAISE = "appraise", _("Thẩm định bản đang soạn, xếp hạng kèm ghi chú “không nộp hồ sơ”")
+    EXCLUDE = "exclude", _("Không xếp hạng, ghi chú “không nộp hồ sơ”")
+
+
+# The mark of a unit that never submitted, wherever it appears (ranking, reports, documents).
+NOT_SUBMITTED_MARK = _("không nộp hồ sơ")
+
+
+class DeadlineKind(models.TextChoices):
+    """A unit's deadline the secretariat may extend: the Period field it extends."""
+
+    SELF_ASSESSMENT = "self_assessment_deadline", _("Hạn nộp hồ sơ tự đánh giá")
+    SUPPLEMENT = "supplement_end", _("Hạn giải trình bổ sung")
+
+
 class ResultSource(models.TextChoices):
     COMPUTED = "computed", _("Tính từ điểm chấm")
     IMPORTED = "imported", _("Nhập từ kết quả đã công bố")
@@ -95,3 +116,6 @@ class AuditAction(models.TextChoices):
     PLAN = "plan", _("Kế hoạch khắc phục")
     UNITS = "units", _("Đơn vị và khối của năm")
     CALENDAR = "calendar", _("Lịch năm")
+    EXTENSION = "extension", _("Gia hạn cho đơn vị")
+    UNSUBMITTED_POLICY = "unsubmitted_policy", _("Cách xử lý đơn vị không nộp hồ sơ")
+    REMINDER = "reminder", _("Nhắc nộp hồ sơ")

@@ -12,12 +12,14 @@ from .enums import (
     AuditAction,
     Band,
     DayKind,
+    DeadlineKind,
     Method,
     NodeKind,
     NodeLevel,
     Phase,
     ResultSource,
     Stage,
+    UnsubmittedPolicy,
 )
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
@@ -69,6 +71,13 @@ class Period(models.Model):
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     decision_signer = models.CharField(_("người ký"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("thời điểm công bố"), null=True, blank=True)
+    unsubmitted_policy = models.CharField(
+        _("đơn vị không nộp hồ sơ"),
+        max_length=10,
+        choices=UnsubmittedPolicy.choices,
+        blank=True,
+        help_text=_("Chọn trước khi bắt đầu thẩm định lần 1."),
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -287,6 +296,10 @@ class Result(models.Model):
     index = models.DecimalField(_("chỉ số"), null=True, blank=True, **SCORE)
     band = models.CharField(_("xếp loại"), max_length=12, choices=Band.choices)
     downgraded = models.BooleanField(_("bị hạ bậc"), default=False)
+    # The unit never submitted its dossier (its draft was appraised, or it is left out).
+    not_submitted = models.BooleanField(_("không nộp hồ sơ"), default=False)
+    # Counted in its group's ranking, size, mean and band counts (False: left out).
+    ranked = models.BooleanField(_("được xếp hạng"), default=True)
     rank_in_group = models.PositiveIntegerField(_("xếp hạng trong khối"), null=True, blank=True)
     group_size = models.PositiveIntegerField(_("số đơn vị trong khối"), default=0)
     source = models.CharField(
@@ -311,6 +324,33 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period.year} ({self.get_stage_display()}): {self.index}"
+
+
+class DeadlineExtension(models.Model):
+    """More time the secretariat gave one unit: for its self-assessment, or for its
+    supplement items. scoring.rules.unit_deadline reads it (the one answer to "the deadline
+    of this unit"); written by appraisal.extensions with its audit row."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="extensions")
+    deadline = models.CharField(_("hạn được gia hạn"), max_length=30, choices=DeadlineKind.choices)
+    until = models.DateTimeField(_("gia hạn đến"))
+    reason = models.TextField(_("lý do"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("thời điểm gia hạn"))
+
+    class Meta:
+        ordering = ["assessment", "deadline"]
+        verbose_name = _("gia hạn cho đơn vị")
+        verbose_name_plural = _("gia hạn cho đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "deadline"], name="extension_unique"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="extension_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.get_deadline_display()} → {self.until:%d/%m/%Y}"
 
 
 class CalendarDay(models.Model):

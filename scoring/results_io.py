@@ -413,7 +413,7 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
     indexes_by_group: dict[str, dict[str, Decimal | None]] = defaultdict(dict)
     for row in parsed:
         indexes_by_group[row.group_code][row.unit_code] = row.index
-    ranks = {code: engine.competition_ranks(indexes) for code, indexes in indexes_by_group.items()}
+    standings = engine.group_standings(indexes_by_group)
 
     Result.objects.filter(period=period, stage=Stage.FINAL).delete()
     Result.objects.bulk_create(
@@ -428,8 +428,8 @@ def results_import(*, year: int, rows: Iterable[Mapping]) -> ImportSummary:
                 index=row.index,
                 band=row.band,
                 downgraded=row.downgraded,
-                rank_in_group=ranks[row.group_code][row.unit_code],
-                group_size=len(indexes_by_group[row.group_code]),
+                rank_in_group=standings[row.unit_code].rank,
+                group_size=standings[row.unit_code].group_size,
                 source=ResultSource.IMPORTED,
                 details=(
                     {"band_before_downgrade": row.band_before_downgrade} if row.downgraded else {}
@@ -464,6 +464,8 @@ RESULTS_CSV_COLUMNS = (
     "delta",
     "previous_band",
     "previous_basis",
+    "not_submitted",
+    "ranked",
 )
 # Numbers, written as numbers (the report's 2-decimal strings keep their digits as Decimal);
 # every other column is text and goes through tabular_safe (no formula from a unit's name).
@@ -494,6 +496,8 @@ def results_csv(report: dict) -> str:
 
 
 def _csv_value(column: str, value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if value is None or value == "":
         return None
     return Decimal(str(value)) if column in RESULTS_CSV_NUMBERS else value

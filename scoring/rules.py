@@ -63,8 +63,8 @@ from units.rules import (
 )
 
 from . import workflow
-from .enums import AssessmentStatus, Stage
-from .models import Assessment, LeafScore, Period
+from .enums import AssessmentStatus, Stage, UnsubmittedPolicy
+from .models import Assessment, DeadlineExtension, LeafScore, Period
 
 # --- what an object is about --------------------------------------------------------------
 
@@ -95,13 +95,69 @@ def phase_rules(obj) -> workflow.PhaseRules | None:
     return None if period is None else workflow.rules_of(period.phase)
 
 
-# --- the self-assessment deadline ---------------------------------------------------------
+# --- the deadlines of a unit ----------------------------------------------------------------
+
+
+def unit_extensions(assessment) -> dict:
+    """The unit's extensions {Period deadline field: DeadlineExtension} (one query, kept on
+    the object; a prefetched `extensions` is used as it is)."""
+    cached = getattr(assessment, "_extensions_by_deadline", None)
+    if cached is None:
+        prefetched = getattr(assessment, "_prefetched_objects_cache", {}).get("extensions")
+        rows = (
+            prefetched
+            if prefetched is not None
+            else DeadlineExtension.objects.filter(assessment_id=assessment.pk)
+        )
+        cached = {row.deadline: row for row in rows}
+        assessment._extensions_by_deadline = cached
+    return cached
+
+
+def unit_extension_forget(assessment) -> None:
+    """After an extension changed: the object reads it again."""
+    assessment.__dict__.pop("_extensions_by_deadline", None)
+    getattr(assessment, "_prefetched_objects_cache", {}).pop("extensions", None)
+
+
+def extension_in_force(assessment, name: str):
+    """The unit's extension of deadline `name` when it is later than the year's, else None."""
+    base = getattr(assessment.period, name)
+    extension = unit_extensions(assessment).get(name) if assessment.pk else None
+    if base is None or extension is None or extension.until <= base:
+        return None
+    return extension
+
+
+def unit_deadline(assessment, name: str):
+    """The deadline `name` (a Period field: self_assessment_deadline, supplement_end) of
+    this unit: the year's, or the unit's extension when later. The one function that
+    answers "the deadline of this unit": the late flag, the trust rules (drafts change,
+    submissions, withdrawals, supplements), reminders, "what to do now" and the tracker."""
+    extension = extension_in_force(assessment, name)
+    return extension.until if extension is not None else getattr(assessment.period, name)
 
 
 def self_assessment_deadline(assessment):
-    """The deadline of this unit's self-assessment: the one function that answers it, so
-    that a unit's extension can be plugged in here (the cycle issue)."""
-    return assessment.period.self_assessment_deadline
+    """The deadline of this unit's self-assessment (its extension included)."""
+    return unit_deadline(assessment, "self_assessment_deadline")
+
+
+def phase_window_open(obj, now=None) -> bool:
+    """Server time within the phase's window (a phase without a window: always open); for
+    a dossier (or an item of one) the window ends at the unit's own deadline."""
+    period = period_of(obj)
+    bounds = workflow.rules_of(period.phase).window
+    if bounds is None:
+        return True
+    start_name, end_name = bounds
+    assessment = assessment_of(obj)
+    start = getattr(period, start_name)
+    end = (
+        unit_deadline(assessment, end_name) if assessment is not None else getattr(period, end_name)
+    )
+    now = now or timezone.now()
+    return start is not None and end is not None and start <= now <= end
 
 
 def self_deadline_passed(assessment, now=None) -> bool:
@@ -114,6 +170,27 @@ def self_assessment_open(assessment, now=None) -> bool:
     closed self-assessment."""
     return not assessment.period.self_assessment_closed and not self_deadline_passed(
         assessment, now
+    )
+
+
+# --- a unit that never submitted -------------------------------------------------------------
+
+
+def never_submitted(assessment, appraisal_started: bool | None = None) -> bool:
+    """The dossier is still a draft once the appraisal has started (appraisal_started): the
+    unit never submitted it, and is marked "không nộp hồ sơ" wherever it appears."""
+    if appraisal_started is None:
+        appraisal_started = workflow.rules_of(assessment.period.phase).appraisal_started
+    return appraisal_started and assessment.status == AssessmentStatus.DRAFT
+
+
+def left_out_of_ranking(assessment, appraisal_started: bool | None = None) -> bool:
+    """A unit that never submitted is left out of the ranking when the year chose so
+    (Period.unsubmitted_policy). Not chosen — possible only for a year not moved to round 1
+    through the portal, which asks for the choice — its draft is ranked, still marked."""
+    return (
+        never_submitted(assessment, appraisal_started)
+        and assessment.period.unsubmitted_policy == UnsubmittedPolicy.EXCLUDE
     )
 
 
@@ -158,14 +235,13 @@ def agency_adds_to_dossier(user, obj) -> bool:
 @rules.predicate
 def supplement_window_open(user, obj) -> bool:
     """The phase takes evidence and explanations for flagged leaves only, and server time is
-    within its window (agency_evidence = flagged, window)."""
+    within its window (agency_evidence = flagged, window), which for a unit ends at its own
+    deadline (an extension)."""
     period = period_of(obj)
     if period is None:
         return False
     found = workflow.rules_of(period.phase)
-    return found.agency_evidence == workflow.EVIDENCE_FLAGGED and workflow.window_open(
-        period, timezone.now()
-    )
+    return found.agency_evidence == workflow.EVIDENCE_FLAGGED and phase_window_open(obj)
 
 
 @rules.predicate

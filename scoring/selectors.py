@@ -179,6 +179,9 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
     ("so với … (cũ)", "so với trung bình của …", "đơn vị mới"; empty for the unit compared
     with itself, or when there is nothing to compare with). A group's `previous_mean_index` is the mean of that
     group in the year before, as it was; the overall one the year before's own overall mean.
+    `not_submitted` marks a unit that never submitted its dossier; `ranked` false, a unit
+    left out of the ranking (no rank; not in its group's `size`, mean or band counts, which
+    count it in `left_out`).
     """
     current = list(
         # The sub-indexes (details) are not part of the ranking: do not decode them.
@@ -207,7 +210,7 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
         by_group[result.group_id].append(result)
 
     units_out, groups_out, deltas = [], [], []
-    group_means = []
+    group_means, ranked_results = [], []
     for group_id in group_order:
         members = sorted(
             by_group.get(group_id, []),
@@ -239,19 +242,27 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
                     "delta": _s(change),
                     "previous_band": comparison.previous_band,
                     "previous_basis": comparison.label,
+                    "not_submitted": result.not_submitted,
+                    "ranked": result.ranked,
                 }
             )
-        group_mean = engine.mean(r.index for r in members)
+        left_out = {r.unit_id for r in members if not r.ranked}
+        counted = engine.ranked_only({r.unit_id: r for r in members}, left_out)
+        ranked_results.extend(counted)
+        group_mean = engine.mean(
+            engine.ranked_only({r.unit_id: r.index for r in members}, left_out)
+        )
         previous_mean = engine.mean(previous_by_group.get(group_id, []))
         group_means.append(group_mean)
         groups_out.append(
             {
                 "group_code": groups[group_id].code,
                 "group_name": groups[group_id].name,
-                "size": len(members),
+                "size": len(counted),
                 "mean_index": _s(group_mean),
                 "previous_mean_index": _s(previous_mean),
-                "band_counts": engine.band_counts(r.band for r in members),
+                "band_counts": engine.band_counts(r.band for r in counted),
+                "left_out": len(left_out),
             }
         )
     up, down = engine.units_up_down(deltas)
@@ -268,7 +279,7 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
             ),
             "units_up": up,
             "units_down": down,
-            "band_counts": engine.band_counts(r.band for r in current),
+            "band_counts": engine.band_counts(r.band for r in ranked_results),
         },
     }
 
@@ -424,6 +435,48 @@ def assessment_completeness(*, assessment: Assessment) -> Completeness:
     """Every applicable, non-exempt scored leaf has points; every leaf with points has
     evidence or an explanation (leaves with `evidence_required` off need neither)."""
     return _completeness(_self_state(assessment))
+
+
+def completeness_by_assessment(*, period: Period, assessments) -> dict[int, Completeness]:
+    """The completeness check of many dossiers of a year (the submission tracker), in a
+    fixed number of queries: the tree, the maxima of every group, the self scores and
+    exemptions of the year and its evidence counts are read once and shared."""
+    from .models import Exemption, LeafScore
+
+    nodes, depth, ancestors = _tree_order(list(Criterion.objects.filter(period=period)))
+    by_id = {n.id: n for n in nodes}
+    maxima: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for criterion_id, group_id, maximum in CriterionMax.objects.filter(
+        criterion__period=period
+    ).values_list("criterion_id", "group_id", "max_score"):
+        maxima[group_id][criterion_id] = maximum
+    scores: dict[int, dict] = defaultdict(dict)
+    for score in LeafScore.objects.filter(assessment__period=period, stage=Stage.SELF).only(
+        "assessment_id", "criterion_id", "value", "explanation"
+    ):
+        scores[score.assessment_id][score.criterion_id] = score
+    exemptions: dict[int, dict] = defaultdict(dict)
+    for exemption in Exemption.objects.filter(assessment__period=period, stage=Stage.SELF).only(
+        "assessment_id", "criterion_id"
+    ):
+        exemptions[exemption.assessment_id][exemption.criterion_id] = exemption
+    module = _evidence_selectors()
+    counts = module.evidence_counts_by_assessment(period=period) if module else {}
+    return {
+        a.id: _completeness(
+            _SelfState(
+                nodes=nodes,
+                by_id=by_id,
+                depth=depth,
+                ancestors=ancestors,
+                maxima=maxima[a.group_id],
+                scores=scores[a.id],
+                exemptions=exemptions[a.id],
+                evidence_counts=counts.get(a.id, {}),
+            )
+        )
+        for a in assessments
+    }
 
 
 @dataclass(frozen=True)

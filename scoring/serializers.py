@@ -159,6 +159,8 @@ class ResultSerializer(serializers.ModelSerializer):
             "rank_in_group",
             "group_size",
             "source",
+            "not_submitted",
+            "ranked",
         ]
 
 
@@ -210,6 +212,11 @@ class ReportUnitSerializer(serializers.Serializer):
         "so với trung bình của …, đơn vị mới (trống: so với chính đơn vị năm trước, hoặc "
         "không có số liệu năm trước)",
     )
+    not_submitted = serializers.BooleanField(help_text="Đơn vị không nộp hồ sơ tự đánh giá")
+    ranked = serializers.BooleanField(
+        help_text="Được xếp hạng (false: không nộp hồ sơ và năm đó không xếp hạng các đơn vị "
+        "này; không tính vào số đơn vị, trung bình và số lượng theo xếp loại của khối)"
+    )
 
 
 class ReportGroupSerializer(serializers.Serializer):
@@ -219,6 +226,7 @@ class ReportGroupSerializer(serializers.Serializer):
     mean_index = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     previous_mean_index = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     band_counts = BandCountsSerializer()
+    left_out = serializers.IntegerField(help_text="Số đơn vị không nộp hồ sơ, không xếp hạng")
 
 
 class ReportOverallSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import engine, rules
+from . import engine, rules, workflow
 from .computation import score_sums
 from .enums import AssessmentStatus, AuditAction, ResultSource, Stage
 from .models import (
@@ -89,6 +89,10 @@ class UnitComputation:
     band_before_downgrade: str | None
     downgraded: bool
     unit_code: str = ""
+    # Never submitted (a draft once the appraisal started) and, by the year's setting,
+    # left out of the ranking (scoring.rules.left_out_of_ranking).
+    not_submitted: bool = False
+    left_out: bool = False
 
 
 def assessment_scores_compute(
@@ -108,8 +112,10 @@ def assessment_scores_compute(
     assessments = list(assessments)
     sums = score_sums(leaves=leaves, assessments=assessments, stage=stage)
     thresholds = period_thresholds(period)
+    appraisal_started = workflow.rules_of(period.phase).appraisal_started
     computations = []
     for assessment in assessments:
+        assessment.period = period  # the rules below read it: no query per unit
         group_id = assessment.group_id
         score = engine.unit_score_from_sums(
             sums[assessment.id],
@@ -133,6 +139,8 @@ def assessment_scores_compute(
                 band_before_downgrade=before,
                 downgraded=downgraded,
                 unit_code=assessment.unit.code,
+                not_submitted=rules.never_submitted(assessment, appraisal_started),
+                left_out=rules.left_out_of_ranking(assessment, appraisal_started),
             )
         )
     return computations
@@ -170,6 +178,8 @@ RESULT_FIELDS_HASHED = (
     "rank_in_group",
     "group_size",
     "details",
+    "not_submitted",
+    "ranked",
 )
 
 
@@ -179,22 +189,20 @@ def score_text(value) -> str:
 
 
 def results_digest(rows) -> str:
-    """SHA-256 over result rows (unit code, group, scores, index, band, rank, details)."""
-    payload = sorted(
-        [
-            code,
-            group_id,
-            str(standard),
-            str(appraised),
-            str(index),
-            band,
-            downgraded,
-            rank,
-            size,
-            details,
-        ]
-        for code, group_id, standard, appraised, index, band, downgraded, rank, size, details in rows
-    )
+    """SHA-256 over result rows (unit code, RESULT_FIELDS_HASHED in that order). A unit that
+    submitted and is ranked hashes as before those two fields existed, so the seals of
+    years published earlier stay valid."""
+
+    def entry(row):
+        code, group_id, standard, appraised, index, band, downgraded, rank, size, details = row[:10]
+        out = [code, group_id, str(standard), str(appraised), str(index), band, downgraded]
+        out += [rank, size, details]
+        not_submitted, ranked = row[10:12] or (False, True)
+        if not_submitted or not ranked:
+            out += [not_submitted, ranked]
+        return out
+
+    payload = sorted(entry(row) for row in rows)
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -244,6 +252,15 @@ def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
             "unit__code", "group__code", "late_dossier_percent"
         )
     )
+    # Units that never submitted, and what the year does with them (only when there are
+    # some, so that the seals of years where every unit submitted stay as they were).
+    drafts = sorted(
+        period.assessments.filter(status=AssessmentStatus.DRAFT).values_list(
+            "unit__code", flat=True
+        )
+    )
+    if drafts and workflow.rules_of(period.phase).appraisal_started:
+        units.append(["not_submitted", drafts, period.unsubmitted_policy])
     rules = [
         score_text(period.band_tot_min),
         score_text(period.band_kha_min),
@@ -265,6 +282,17 @@ def results_seal(*, period: Period) -> str:
     return digest
 
 
+def computation_standings(computations) -> dict[int, engine.Standing]:
+    """Each unit's rank and its group's ranking size, by unit id (the index job's, and
+    verify_results' recomputation): units left out of the ranking take no place."""
+    indexes_by_group: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    for c in computations:
+        indexes_by_group[c.group_id][c.unit_id] = c.score.index
+    return engine.group_standings(
+        indexes_by_group, left_out={c.unit_id for c in computations if c.left_out}
+    )
+
+
 @transaction.atomic
 def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = False) -> str:
     """Compute and store every unit's result at a stage; returns the results' hash.
@@ -278,14 +306,7 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
             _("Kết quả năm %(year)s đã công bố, không thể tính lại.") % {"year": period.year}
         )
     computations = assessment_scores_compute(period=period, stage=stage)
-    ranks_by_group: dict[int, dict[int, int | None]] = {}
-    sizes: dict[int, int] = defaultdict(int)
-    indexes_by_group: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    for c in computations:
-        indexes_by_group[c.group_id][c.unit_id] = c.score.index
-        sizes[c.group_id] += 1
-    for group_id, indexes in indexes_by_group.items():
-        ranks_by_group[group_id] = engine.competition_ranks(indexes)
+    standings = computation_standings(computations)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -302,10 +323,12 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
             index=c.score.index,
             band=c.band,
             downgraded=c.downgraded,
-            rank_in_group=ranks_by_group[c.group_id][c.unit_id],
-            group_size=sizes[c.group_id],
+            rank_in_group=standings[c.unit_id].rank,
+            group_size=standings[c.unit_id].group_size,
             source=ResultSource.COMPUTED,
             details=_details(c),
+            not_submitted=c.not_submitted,
+            ranked=not c.left_out,
         )
         for c in computations
     ]
@@ -325,6 +348,8 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
             r.rank_in_group,
             r.group_size,
             r.details,
+            r.not_submitted,
+            r.ranked,
         )
         for r in results
     )

@@ -28,6 +28,7 @@ def home(request):
                 "period", "unit"
             )
         )
+    published = list(selectors.period_published_list()[:5])
     return render(
         request,
         "scoring/home.html",
@@ -35,10 +36,45 @@ def home(request):
             "period": period,
             "roles": roles,
             "assessments": assessments,
-            "published": selectors.period_published_list()[:5],
+            "published": published,
             "next_actions": _next_actions(request.user, period),
+            "unit_pages": _unit_pages(request.user, period, assessments, published),
         },
     )
+
+
+def _unit_pages(user, period, assessments, published) -> list[dict]:
+    """The unit's pages of the current year and of the published years that the rules let
+    the user open now: results, scorecard, improvement plan (appraisal.agency)."""
+    from appraisal.agency import unit_links
+    from units.models import Unit
+
+    unit_ids = unit_ids_of(user)
+    if not unit_ids:
+        return []
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    current = {a.unit_id: a for a in assessments}
+    pages = []
+    for year_period in [period, *[p for p in published if p != period]]:
+        if year_period is None:
+            continue
+        dossiers = (
+            current
+            if year_period == period
+            else {
+                a.unit_id: a
+                for a in Assessment.objects.filter(
+                    period=year_period, unit_id__in=unit_ids
+                ).select_related("period", "unit", "group")
+            }
+        )
+        for unit_id, unit in units.items():
+            links = unit_links(
+                actor=user, period=year_period, assessment=dossiers.get(unit_id), unit=unit
+            )
+            if links:
+                pages.append({"period": year_period, "unit": unit, "links": links})
+    return pages
 
 
 def _next_actions(user, period) -> list:

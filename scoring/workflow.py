@@ -97,7 +97,13 @@ class Transition:
 
 TRANSITIONS: dict[str, tuple[Transition, ...]] = {
     Phase.SETUP: (Transition(Phase.SELF_ASSESSMENT),),
-    Phase.SELF_ASSESSMENT: (Transition(Phase.ROUND1, copies=(Stage.SELF, Stage.ROUND1)),),
+    Phase.SELF_ASSESSMENT: (
+        Transition(
+            Phase.ROUND1,
+            conditions=("unsubmitted_policy_chosen",),
+            copies=(Stage.SELF, Stage.ROUND1),
+        ),
+    ),
     Phase.ROUND1: (
         Transition(
             Phase.ROUND1_CLOSED, conditions=("no_open_cross_checks",), computes=Stage.ROUND1
@@ -145,6 +151,10 @@ ROUND_DATES: dict[str, tuple[str, str]] = {
 REFUSALS = {
     "not_allowed": _("Không thể chuyển từ giai đoạn “%(from)s” sang “%(to)s”."),
     "reason_required": _("Cần ghi rõ lý do khi chuyển ngược giai đoạn hoặc mở lại."),
+    "reason_early": _("Chuyển giai đoạn khi chưa đến hạn của một số đơn vị: cần ghi rõ lý do."),
+    "confirm_required": _(
+        "Việc chuyển giai đoạn này có hệ quả (xem danh sách); hãy xác nhận để tiếp tục."
+    ),
 }
 
 
@@ -191,6 +201,21 @@ def next_round(phase: str) -> str | None:
             return phase
 
 
+def now_or_ahead(phase: str, test) -> bool:
+    """`phase`, or a phase ahead of it by forward moves, passes `test` (e.g. the supplement
+    window is open now or still to come)."""
+    seen = set()
+    while phase not in seen:
+        if test(rules_of(phase)):
+            return True
+        seen.add(phase)
+        forward = [t.to for t in TRANSITIONS.get(phase, ()) if not t.reason_required]
+        if not forward:
+            return False
+        phase = forward[0]
+    return False
+
+
 def next_phases(phase: str) -> list[str]:
     return [t.to for t in TRANSITIONS.get(phase, ())]
 
@@ -212,12 +237,3 @@ class UnitYear:
 
     unit: object  # units.Unit
     period: object  # scoring.Period
-
-
-def window_open(period, now) -> bool:
-    """Server time within the phase's window (a phase without a window: always open)."""
-    bounds = rules_of(period.phase).window
-    if bounds is None:
-        return True
-    start, end = (getattr(period, name) for name in bounds)
-    return start is not None and end is not None and start <= now <= end

@@ -1094,6 +1094,15 @@ def unit_notice_document(data: dict, settings, issue=None) -> OfficialDocument:
             _("Chỉ số cải cách hành chính: %(i)s, xếp hạng %(b)s;")
             % {"i": pct(result.index), "b": band_name(result.band)}
         )
+        if result.not_submitted:
+            items.append(
+                _("Đơn vị không nộp hồ sơ tự đánh giá; %(what)s;")
+                % {
+                    "what": _("hồ sơ đang soạn được thẩm định")
+                    if result.ranked
+                    else _("không xếp hạng trong khối")
+                }
+            )
         if result.rank_in_group:
             items.append(
                 _("Xếp thứ %(r)s/%(n)s trong %(g)s (chỉ số trung bình của khối: %(m)s);")
@@ -1253,10 +1262,11 @@ def supplement_letter_document(data: dict, settings, issue=None) -> OfficialDocu
             )
         )
         parts = []
-        if period.supplement_start and period.supplement_end:
+        end = data.get("supplement_end") or period.supplement_end
+        if period.supplement_start and end:
             parts.append(
                 _("Thời gian bổ sung: từ %(a)s đến %(b)s.")
-                % {"a": at_time(period.supplement_start), "b": at_time(period.supplement_end)}
+                % {"a": at_time(period.supplement_start), "b": at_time(end)}
             )
         parts.append(
             _(

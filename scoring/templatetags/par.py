@@ -41,3 +41,19 @@ def vn_datetime(value):
     if not value:
         return ""
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def unit_deadline(assessment, name):
+    """The unit's own deadline `name` (a Period field), its extension included."""
+    from scoring import rules
+
+    return rules.unit_deadline(assessment, name)
+
+
+@register.filter
+def extension_in_force(assessment, name):
+    """The unit's extension of deadline `name` when it is later than the year's, or None."""
+    from scoring import rules
+
+    return rules.extension_in_force(assessment, name)

@@ -27,6 +27,7 @@ see test_matrix), and every method an API endpoint answers must be the row's rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -35,7 +36,7 @@ from appraisal.models import Assignment, CouncilApproval, CrossCheck
 from reports.models import ImprovementPlan
 from scoring import criteria_io
 from scoring.enums import Phase
-from scoring.models import LeafScore
+from scoring.models import LeafScore, Period
 from tests.evidence.files import pdf_bytes
 from tests.factories import PASSWORD
 
@@ -217,6 +218,9 @@ def _ready_to_move(world, client, role):
         CouncilApproval.objects.create(
             period=world.period, member=world.users[COUNCIL], approved_at=now
         )
+    # The year's choice for the units that never submit (the drafts of self-assessment).
+    Period.objects.filter(pk=world.period.pk).update(unsubmitted_policy="appraise")
+    world.period.refresh_from_db()
 
 
 def _next_phase(world) -> str:
@@ -226,7 +230,46 @@ def _next_phase(world) -> str:
 
 
 def _phase_move(world, role):
-    return {"to_phase": _next_phase(world), "reason": "Mở lại theo kết luận của Hội đồng"}
+    """The next move, its consequences confirmed, with a reason (a move back, a reopening
+    and a move before some units' deadline need one)."""
+    return {
+        "to_phase": _next_phase(world),
+        "reason": "Mở lại theo kết luận của Hội đồng",
+        "confirm": "on",
+    }
+
+
+def _phase_move_json(world, role):
+    return {**_phase_move(world, role), "confirm": True}
+
+
+def _extension(world, role):
+    """Ten more days for A01's self-assessment (the world's deadline is ten days away while
+    self-assessment is open or to come)."""
+    until = timezone.localdate() + timedelta(days=20)
+    return {
+        "unit": "A01",
+        "deadline": "self_assessment_deadline",
+        "until": until.strftime("%d/%m/%Y"),
+        "reason": "Đơn vị đề nghị do thay đổi thủ trưởng",
+        "action": "grant",
+    }
+
+
+def _supplement_dates_clear(world, client, role):
+    """Only the self-assessment deadline stays among the year's dates, so that the window
+    entered is in order with the rest (the world's other dates are not a real calendar)."""
+    Period.objects.filter(pk=world.period.pk).update(
+        decision_date=None, supplement_start=None, supplement_end=None
+    )
+
+
+def _supplement_dates(world, role):
+    today = timezone.localdate()
+    return {
+        "supplement_start": (today + timedelta(days=30)).strftime("%d/%m/%Y"),
+        "supplement_end": (today + timedelta(days=34)).strftime("%d/%m/%Y"),
+    }
 
 
 def _plan(world, client, role):
@@ -650,6 +693,36 @@ ROWS: list[Row] = [
         sees=PROVINCE,
     ),
     Row("appraisal_approve", NOBODY, when(lambda p: p == Phase.COUNCIL, {COUNCIL}), sees=PROVINCE),
+    # The council page: what is approved and each member's opinion, to the province staff.
+    Row("appraisal_council", PROVINCE, NOBODY),
+    # The submission tracker as CSV (the cycle page's filters), to the province staff.
+    Row("appraisal_tracker_csv", PROVINCE, NOBODY),
+    # Reminding the units not yet submitted: the secretariat, while agencies self-assess.
+    Row("appraisal_remind", NOBODY, when(self_assessment, SECRETARIAT), sees=SECRETARIAT),
+    # An extension of A01's self-assessment: while self-assessment is open or to come.
+    Row(
+        "appraisal_extension",
+        NOBODY,
+        when(lambda p: p in (Phase.SETUP, Phase.SELF_ASSESSMENT), SECRETARIAT),
+        write_req=Req("post", data=_extension),
+        sees=SECRETARIAT,
+    ),
+    # What the year does with units that never submit: chosen before round 1.
+    Row(
+        "appraisal_unsubmitted_policy",
+        NOBODY,
+        when(lambda p: p in (Phase.SETUP, Phase.SELF_ASSESSMENT), SECRETARIAT),
+        write_req=Req("post", data=lambda w, r: {"policy": "exclude"}),
+        sees=SECRETARIAT,
+    ),
+    # The supplement window from the cycle page (the calendar page's service).
+    Row(
+        "appraisal_supplement_dates",
+        NOBODY,
+        when(not_frozen, SECRETARIAT),
+        write_req=Req("post", data=_supplement_dates, prepare=_supplement_dates_clear),
+        sees=SECRETARIAT,
+    ),
     Row(
         "appraisal_team",
         PROVINCE,
@@ -783,7 +856,7 @@ ROWS: list[Row] = [
         "api_period_phase",
         PROVINCE,
         SECRETARIAT,
-        write_req=Req("post", data=_phase_move, format="json", prepare=_ready_to_move),
+        write_req=Req("post", data=_phase_move_json, format="json", prepare=_ready_to_move),
     ),
 ]
 

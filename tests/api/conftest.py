@@ -28,7 +28,9 @@ def world(db):
     own = make_unit(g1, "SNV", "Sở Nội vụ")
     other = make_unit(g2, "HUYEN-A", "UBND huyện A")
     home = make_unit(g1, "STP", "Sở Tư pháp")
-    period = make_period(2024, phase=Phase.SELF_ASSESSMENT, groups=[g1, g2])
+    period = make_period(
+        2024, phase=Phase.SELF_ASSESSMENT, groups=[g1, g2], unsubmitted_policy="appraise"
+    )
     nodes = make_small_tree(period, [g1, g2])
     own_assessment = make_assessment(period, own)
     other_assessment = make_assessment(period, other)

@@ -301,6 +301,13 @@ def test_phase_get_by_role(world, roles, role):
         assert [(m["to_phase"], m["allowed"], m["problems"]) for m in body["moves"]] == [
             ("round1", True, [])
         ]
+        # Allowed, with a consequence to confirm: the two drafts are appraised, marked.
+        (consequence,) = body["moves"][0]["consequences"]
+        assert (consequence["kind"], consequence["count"], consequence["units"]) == (
+            "not_submitted",
+            2,
+            ["HUYEN-A", "SNV"],
+        )
     else:
         assert response.status_code == 404
 
@@ -309,7 +316,7 @@ def test_phase_get_by_role(world, roles, role):
 def test_phase_move_by_role(world, roles, role):
     """Only the secretariat moves the phase; everyone else gets 404 and nothing changes."""
     response = client_for(roles[role]).post(
-        "/api/v1/periods/2024/phase/", {"to_phase": "round1"}, format="json"
+        "/api/v1/periods/2024/phase/", {"to_phase": "round1", "confirm": True}, format="json"
     )
     world.period.refresh_from_db()
     if role == "anonymous":
@@ -326,7 +333,9 @@ def test_phase_move_by_role(world, roles, role):
 
 def test_phase_move_allowed_prefills_round1(world, roles):
     response = client_for(roles["secretariat"]).post(
-        "/api/v1/periods/2024/phase/", {"to_phase": "round1", "reason": ""}, format="json"
+        "/api/v1/periods/2024/phase/",
+        {"to_phase": "round1", "reason": "", "confirm": True},
+        format="json",
     )
     assert response.status_code == 200
     body = response.json()

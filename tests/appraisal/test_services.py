@@ -33,9 +33,14 @@ def score(cycle, actor, code, inputs, comment="", assessment=None, stage=Stage.R
     )
 
 
-def move(cycle, to_phase, reason=""):
+def move(cycle, to_phase, reason="", confirm=True):
+    """A move as the secretariat makes it on the cycle page: consequences seen, confirmed."""
     return services.phase_move(
-        actor=cycle.secretariat, period=cycle.period, to_phase=to_phase, reason=reason
+        actor=cycle.secretariat,
+        period=cycle.period,
+        to_phase=to_phase,
+        reason=reason,
+        confirm=confirm,
     )
 
 
@@ -211,7 +216,7 @@ def test_move_into_round2_copies_round1(cycle):
     )
     move(cycle, Phase.ROUND1_CLOSED)
     move(cycle, Phase.SUPPLEMENT)
-    move(cycle, Phase.ROUND2)
+    move(cycle, Phase.ROUND2, reason="Đơn vị đã gửi đủ giải trình trước hạn")  # window open
     final = LeafScore.objects.get(
         assessment=cycle.assessment, criterion=cycle.nodes["2.1"], stage=Stage.FINAL
     )

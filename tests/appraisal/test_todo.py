@@ -110,11 +110,16 @@ def test_secretariat_sees_what_blocks_closing_round1(cycle):
 def test_council_approves_in_its_phase(cycle):
     set_phase(cycle, Phase.COUNCIL)
     [action] = next_actions(actor=cycle.council, period=cycle.period)
-    assert action.text == "Xem và thông qua kết quả năm 2024"
+    assert action.text == "Xem kết quả và cho ý kiến (thông qua hoặc không) năm 2024"
+    assert action.link == "/tham-dinh/2024/hoi-dong/"
     from appraisal import services
 
     services.council_approve(actor=cycle.council, period=cycle.period)
     assert texts(cycle.council, cycle.period)[0].startswith("Bạn đã thông qua kết quả lúc")
+    services.council_approve(
+        actor=cycle.council, period=cycle.period, decision="objected", comment="Xem lại 2.1"
+    )
+    assert texts(cycle.council, cycle.period)[0].startswith("Bạn đã cho ý kiến không thông qua lúc")
 
 
 def test_leadership_follows_progress(drafting):

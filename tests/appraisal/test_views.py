@@ -160,7 +160,9 @@ def test_agency_results_hidden_until_round1_closed_and_names_hidden(client, cycl
     url = reverse("appraisal_agency", args=[cycle.assessment.id])
     client.force_login(cycle.staff)
     assert client.get(url).status_code == 404
-    services.phase_move(actor=cycle.secretariat, period=cycle.period, to_phase=Phase.ROUND1_CLOSED)
+    services.phase_move(
+        actor=cycle.secretariat, period=cycle.period, to_phase=Phase.ROUND1_CLOSED, confirm=True
+    )
     page = client.get(url)
     text = page.content.decode()
     assert page.status_code == 200 and "Thiếu báo cáo" in text

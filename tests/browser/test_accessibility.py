@@ -132,7 +132,11 @@ def _pages(world) -> dict[str, list[str]]:
             reverse("reports:report", args=[old, "cong-bo"]),
             reverse("reports:dashboard"),
         ],
-        "council": [reverse("home"), reverse("appraisal_cycle", args=[year])],
+        "council": [
+            reverse("home"),
+            reverse("appraisal_cycle", args=[year]),
+            reverse("appraisal_council", args=[old]),  # a year with final figures
+        ],
         "leadership": [
             reverse("home"),
             reverse("reports:dashboard"),

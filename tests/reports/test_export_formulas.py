@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import zipfile
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -25,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from appraisal import selectors as appraisal_selectors
@@ -35,7 +37,7 @@ from evidence.models import EvidenceFile, EvidenceReading, ReadingCorrection
 from parindex.tabular_safe import FORMULA_PREFIXES
 from reports.models import ImprovementItem, ImprovementPlan, ReportFile
 from scoring.enums import AuditAction, Phase, Stage
-from scoring.models import Assessment, Criterion, LeafScore, Period
+from scoring.models import Assessment, Criterion, DeadlineExtension, LeafScore, Period
 from scoring.results_io import RESULTS_CSV_NUMBERS
 from tests.factories import RoleKind, make_user
 
@@ -53,6 +55,7 @@ PLANTED = {
     "scoring.AuditEntry": {"reason"},
     "reports.ImprovementPlan": {"title"},
     "evidence.ReadingCorrection": {"old_value", "value"},  # the bundle's index sheet
+    "scoring.DeadlineExtension": {"reason"},  # the submission tracker's CSV
     "reports.ImprovementItem": {
         "code",
         "content",
@@ -72,6 +75,7 @@ NOT_PLANTED = {
     "evidence.EvidenceFile": {"storage_key", "original_name", "content_type", "sha256"},
     "appraisal.CrossCheck": {"comment"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Supplement": {"explanation"},  # pages only; the audit CSV carries it as JSON
+    "appraisal.CouncilApproval": {"comment"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Notification": {"key", "link", "text", "title"},  # the bell and e-mail only
     "scoring.CalendarDay": {"reason"},  # the calendar page only
     # A reading's text and error: pages only; number_key is derived (number|symbol|issuer).
@@ -147,9 +151,21 @@ def planted(published_year, settings):
         unit.short_name = _payload(n + 1)
         unit.code = ("=", "+", "-", "@", "", "")[n] + unit.code  # codes appear in URLs too
         unit.save()
+    deadline = timezone.now() - timedelta(days=30)
     Period.objects.filter(pk=period.pk).update(
-        name=PAYLOADS[0], decision_number=PAYLOADS[1], decision_signer=PAYLOADS[2]
+        name=PAYLOADS[0],
+        decision_number=PAYLOADS[1],
+        decision_signer=PAYLOADS[2],
+        self_assessment_deadline=deadline,
     )
+    for n, assessment in enumerate(Assessment.objects.filter(period=period).order_by("pk")):
+        DeadlineExtension.objects.create(
+            assessment=assessment,
+            deadline="self_assessment_deadline",
+            until=deadline + timedelta(days=3),
+            reason=PAYLOADS[n % len(PAYLOADS)],
+            granted_at=deadline,
+        )
     for n, node in enumerate(Criterion.objects.filter(period=period).order_by("code")):
         node.name, node.guidance, node.notes = _payload(n), _payload(n + 1), _payload(n + 2)
         node.save(update_fields=["name", "guidance", "notes"])
@@ -312,6 +328,7 @@ def test_no_formula_in_any_spreadsheet_the_portal_writes(
         "assignments": client.get(reverse("appraisal_assignments_csv", args=[2024])),
         "audit": client.get(reverse("appraisal_audit_csv", args=[2024])),
         "open data": client.get(reverse("open_data_csv", args=[2024])),
+        "tracker": client.get(reverse("appraisal_tracker_csv", args=[2024])),
     }
     texts = {name: response.content.decode() for name, response in csv_files.items()}
     command_out = io.StringIO()
@@ -323,6 +340,8 @@ def test_no_formula_in_any_spreadsheet_the_portal_writes(
     audit = _csv_check(texts["audit"], "audit")
     assert {_escaped(p) for p in PAYLOADS} <= _cells(audit)  # every reason, escaped
     assert _escaped("-1") in _cells(audit)  # a JSON value is text too
+    board = _cells(_csv_check(texts["tracker"], "tracker", {"leaves_unscored"}))
+    assert {_escaped(p) for p in PAYLOADS} <= board  # unit names, extension reasons
     for name in ("open data", "export_results command"):
         rows = _csv_check(texts[name], name, RESULTS_CSV_NUMBERS)
         cells = _cells(rows)

@@ -166,7 +166,7 @@ def test_open_data_json_and_csv(client, published_year):
     # The same CSV as `export_results --format csv`.
     assert csv_text == results_csv(report)
     assert lines[0].startswith("unit_code,unit_name,group_code,standard_score")
-    assert lines[1] == "SO-TP,Sở Tư pháp,so,10.00,10.00,100.00,tot,1,2,88.50,11.50,tot,"
+    assert lines[1] == "SO-TP,Sở Tư pháp,so,10.00,10.00,100.00,tot,1,2,88.50,11.50,tot,,false,true"
     assert len(lines) == 7
 
 

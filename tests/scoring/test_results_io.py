@@ -388,6 +388,8 @@ def test_round_trip_csv_import_then_export_keeps_index_and_band(tmp_path):
         "delta",
         "previous_band",
         "previous_basis",
+        "not_submitted",
+        "ranked",
     ]
     assert exported[0]["previous_index"] == "" and exported[3]["rank_in_group"] == ""
     assert [r["unit_code"] for r in exported] == ["STP", "TTR", "BDT", "BQL", "H1"]
