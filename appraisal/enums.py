@@ -22,3 +22,4 @@ class NotificationKind(models.TextChoices):
     PHASE = "phase", _("Chuyển giai đoạn")
     DEADLINE = "deadline", _("Nhắc hạn")
     RESULTS = "results", _("Công bố kết quả")
+    NOTE = "note", _("Ghi chú của Tổ giúp việc")

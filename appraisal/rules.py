@@ -16,6 +16,7 @@ from scoring.enums import Stage
 from scoring.rules import (
     agency_sees_stage,
     appraiser_reads_dossier,
+    assessment_of,
     leaf_flagged,
     own_assessment,
     phase_rules,
@@ -143,6 +144,24 @@ rules.add_perm("appraisal.supplement_item", own_item & supplement_window_open & 
 @rules.predicate
 def is_recipient(user, notification) -> bool:
     return notification is not None and notification.recipient_id == user.pk
+
+
+@rules.predicate
+def not_home_unit_of_dossier(user, obj) -> bool:
+    """The object's dossier is not of one of the user's home units (for its year)."""
+    assessment = assessment_of(obj)
+    return assessment is not None and not is_home_unit(user, assessment)
+
+
+# The working group's notes on a leaf (an Item): the year's appraisers who read the dossier,
+# never on their own home unit (they would carry the group's discussion home), and the
+# secretariat of the year; never the unit's own people, in any phase (a person holding both
+# roles included). Written by the same people until the year is frozen.
+notes_readers = (
+    (appraiser_reads_dossier & not_home_unit_of_dossier) | is_secretariat
+) & ~own_assessment
+rules.add_perm("appraisal.view_notes", notes_readers)
+rules.add_perm("appraisal.add_note", notes_readers & year_not_frozen)
 
 
 # Notifications: each person reads their own.

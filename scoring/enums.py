@@ -72,6 +72,8 @@ class AuditAction(models.TextChoices):
     """What an audit row records (scoring.AuditEntry); the stage says which round."""
 
     SCORE = "score", _("Chấm điểm")
+    # An appraiser kept the unit's own score of a leaf at the round (accepted as claimed).
+    ACCEPT = "accept", _("Giữ điểm tự chấm")
     EXEMPTION = "exemption", _("Giảm trừ")
     EXEMPTION_WITHDRAW = "exemption_withdraw", _("Rút giảm trừ")
     FLAG = "flag", _("Yêu cầu bổ sung")
@@ -95,3 +97,5 @@ class AuditAction(models.TextChoices):
     PLAN = "plan", _("Kế hoạch khắc phục")
     UNITS = "units", _("Đơn vị và khối của năm")
     CALENDAR = "calendar", _("Lịch năm")
+    # A note of the working group (never shown to the unit): the row says who and when only.
+    NOTE = "note", _("Ghi chú của Tổ giúp việc")
