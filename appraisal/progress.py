@@ -471,3 +471,59 @@ def queue_group(rows: list[ItemProgress], sort: str = "unit") -> list[UnitItems]
     }
     units.sort(key=keys.get(sort, order))
     return units
+
+
+@dataclass(frozen=True)
+class ItemLink:
+    assessment_id: int
+    field_code: str
+    label: str
+
+
+def item_neighbours(
+    *, actor, period: Period, assessment_id: int, field_code: str, params=None
+) -> tuple[ItemLink | None, ItemLink | None]:
+    """The item before and after (assessment, field) among the actor's items open to them,
+    in the queue's order, within the queue's unit, field, group and search filters (the
+    `params` the queue was shown with). Two queries."""
+    params = params or {}
+    phase_rules = workflow.rules_of(period.phase)
+    dossiers = {
+        unit_id: (pk, status)
+        for unit_id, pk, status in Assessment.objects.filter(period=period).values_list(
+            "unit_id", "id", "status"
+        )
+    }
+    kept = []
+    simple = {key: params.get(key, "") for key in ("linh-vuc", "don-vi", "khoi", "q")}
+    for a in Assignment.objects.filter(period=period, appraiser=actor).select_related(
+        "field", "unit", "unit__group"
+    ):
+        pk, status = dossiers.get(a.unit_id, (None, None))
+        if pk is None or not (
+            status == AssessmentStatus.SUBMITTED or phase_rules.appraisal_started
+        ):
+            continue
+        row = ItemProgress(assignment=a, assessment_id=pk)
+        if (pk, a.field.code) != (assessment_id, field_code) and not queue_filter([row], simple):
+            continue
+        kept.append(row)
+    kept.sort(
+        key=lambda r: (r.unit.group.order, r.unit.order, r.unit.code, r.field.order, r.field.code)
+    )
+    links = [
+        ItemLink(r.assessment_id, r.field.code, f"{r.unit.name} — {r.field.code}") for r in kept
+    ]
+    where = next(
+        (
+            i
+            for i, link in enumerate(links)
+            if (link.assessment_id, link.field_code) == (assessment_id, field_code)
+        ),
+        None,
+    )
+    if where is None:
+        return None, None
+    before = links[where - 1] if where > 0 else None
+    after = links[where + 1] if where + 1 < len(links) else None
+    return before, after
