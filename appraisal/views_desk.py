@@ -44,7 +44,14 @@ def _is_htmx(request) -> bool:
 
 
 def _queue_query(params) -> str:
-    return urlencode([(k, params[k]) for k in QUEUE_PARAMS if params.get(k)])
+    """The filters in force as a query string (the default sort left out)."""
+    return urlencode(
+        [
+            (k, params[k])
+            for k in QUEUE_PARAMS
+            if params.get(k) and not (k == "sap-xep" and params[k] == "unit")
+        ]
+    )
 
 
 def _carried(request) -> str:

@@ -45,19 +45,22 @@
     return Array.prototype.slice.call(document.querySelectorAll("section.leaf"));
   }
 
-  function currentLeaf() {
+  function focusedLeaf() {
     var active = document.activeElement;
-    var section = active && active.closest ? active.closest("section.leaf") : null;
-    if (section) return section;
-    // Nothing focused: the first leaf whose top is on screen.
-    return leaves().find(function (s) { return s.getBoundingClientRect().bottom > 0; }) || null;
+    return active && active.closest ? active.closest("section.leaf") : null;
   }
 
   function moveLeaf(step) {
     var all = leaves();
     if (!all.length) return;
-    var at = all.indexOf(currentLeaf());
-    var next = all[Math.min(all.length - 1, Math.max(0, at < 0 ? 0 : at + step))];
+    var at = all.indexOf(focusedLeaf());
+    var next;
+    if (at < 0) {
+      // No leaf has the keyboard yet: the first one on screen takes it.
+      next = all.find(function (s) { return s.getBoundingClientRect().bottom > 0; }) || all[0];
+    } else {
+      next = all[Math.min(all.length - 1, Math.max(0, at + step))];
+    }
     next.focus();
     next.scrollIntoView({ block: "start" });
   }
