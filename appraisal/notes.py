@@ -178,7 +178,7 @@ def note_add(
         % {"unit": assessment.unit.name, "code": criterion.code},
         text=_("%(author)s ghi chú về tiêu chí %(code)s của %(unit)s (chỉ Tổ giúp việc xem).")
         % {
-            "author": actor.get_full_name() or actor.username,
+            "author": str(actor),
             "code": criterion.code,
             "unit": assessment.unit.name,
         },
