@@ -38,8 +38,9 @@ period_get = scoring_selectors.period_get
 assessment_get = scoring_selectors.assessment_get
 
 
-def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
-    """A leaf of a dossier the actor may appraise (assigned) or oversee; else 404."""
+def dossier_node_get(*, assessment_id: int, criterion_id: int) -> tuple[Assessment, Criterion]:
+    """A dossier and a node of its year's criteria (no permission asked: the caller asks
+    the rules with them); either missing is a 404."""
     assessment = (
         Assessment.objects.select_related("period", "unit", "group")
         .filter(pk=assessment_id)
@@ -52,6 +53,12 @@ def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
     )
     if assessment is None or criterion is None:
         raise Http404
+    return assessment, criterion
+
+
+def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
+    """A leaf of a dossier the actor may appraise (assigned) or oversee; else 404."""
+    assessment, criterion = dossier_node_get(assessment_id=assessment_id, criterion_id=criterion_id)
     stage = workflow.rules_of(assessment.period.phase).appraiser_scores or Stage.ROUND1
     item = Item(assessment, criterion, stage)
     if not actor.has_perm("appraisal.view_item", item):

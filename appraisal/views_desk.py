@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from scoring import engine, workflow
 from scoring.enums import Stage
-from scoring.models import Assessment, Criterion
+from scoring.models import Criterion
 from units.models import Group, User
 
 from . import assigning, desk, notes, progress, selectors, services
@@ -533,28 +533,14 @@ def cross_check(request, cross_check_id: int):
 # --- the working group's notes --------------------------------------------------------------
 
 
-def _dossier_leaf(assessment_id: int, criterion_id: int):
-    assessment = (
-        Assessment.objects.select_related("period", "unit", "group")
-        .filter(pk=assessment_id)
-        .first()
-    )
-    criterion = (
-        Criterion.objects.select_related("parent__parent")
-        .filter(pk=criterion_id, period_id=getattr(assessment, "period_id", None), is_leaf=True)
-        .first()
-    )
-    if assessment is None or criterion is None:
-        raise Http404
-    return assessment, criterion
-
-
 @login_required
 @require_POST
 def note_add(request, assessment_id: int, criterion_id: int):
     """A note of the working group on a leaf (text and/or one file); from the page (htmx)
     the thread comes back with it."""
-    assessment, criterion = _dossier_leaf(assessment_id, criterion_id)
+    assessment, criterion = selectors.dossier_node_get(
+        assessment_id=assessment_id, criterion_id=criterion_id
+    )
     if not notes.may_read_notes(request.user, assessment, criterion):
         raise Http404
     error = ""
