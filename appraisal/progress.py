@@ -217,8 +217,11 @@ def item_progress(
             "criterion_id", "group_id"
         )
     )
-    stages = {Stage.SELF, stage, workflow.FLAG_STAGE}
-    self_values, scores, flagged_r1 = {}, {}, set()
+    # Supplement answers are looked at in round 2 (its scores): from the moment the requests
+    # went out (the supplement window) until the item is done in round 2.
+    answers_out = phase_rules.supplement_requests_sent
+    stages = {Stage.SELF, stage, workflow.FLAG_STAGE} | ({Stage.FINAL} if answers_out else set())
+    self_values, scores, flagged_r1, final_seen = {}, {}, set(), {}
     for (
         assessment_id,
         criterion_id,
@@ -245,6 +248,8 @@ def item_progress(
             flagged_r1.add(key)
         if st == stage:
             scores[key] = (value, flag, provisional, by, at)
+        if st == Stage.FINAL:
+            final_seen[key] = (by, at)
     exempt = defaultdict(set)
     for assessment_id, criterion_id in Exemption.objects.filter(
         assessment_id__in=assessment_ids, stage=stage
@@ -257,7 +262,7 @@ def item_progress(
     ).values_list("assessment_id", "criterion_id"):
         notes[(assessment_id, criterion_id)] += 1
     warned = _warnings(period, dossiers.values()) if warnings else {}
-    answers = _supplement_answers(assessment_ids) if stage == Stage.FINAL else {}
+    answers = _supplement_answers(assessment_ids) if answers_out else {}
     rows, waiting = [], []
     for a in assignments:
         unit_id, assessment_id, status, late, group_id = dossiers.get(
@@ -294,11 +299,12 @@ def item_progress(
                 row.notes += notes.get(key, 0)
             row.warnings += warned.get(key, 0)
             answered = answers.get(key)
+            seen_by, seen_at = final_seen.get(key, (None, None))
             if (
                 answered is not None
                 and key in flagged_r1
-                and not row.done
-                and (by is None or at < answered)
+                and a.final_done_at is None
+                and (seen_by is None or seen_at < answered)
                 and (viewer is None or a.appraiser_id == viewer.pk)
             ):
                 row.supplements += 1

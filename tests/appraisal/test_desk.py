@@ -525,3 +525,25 @@ def test_overdue_items_once_the_round_end_passed(db):
         now=timezone.now() - timedelta(days=1),
     ).rows
     assert not any(r.overdue for r in later)
+
+
+def test_supplement_answers_wait_from_the_window_to_round2_done(db):
+    period, appraiser, nodes = desk_year(2, phase=Phase.SUPPLEMENT)
+    waiting = progress.item_progress(
+        period=period, assignments=Assignment.objects.filter(appraiser=appraiser), viewer=appraiser
+    ).supplements
+    assert [(s.unit.code, s.code) for s in waiting] == [("U000", "2.1"), ("U001", "2.1")]
+    Period.objects.filter(pk=period.pk).update(phase=Phase.ROUND2)
+    period.refresh_from_db()
+    Assignment.objects.filter(unit__code="U001", field__code="2").update(
+        final_done_at=timezone.now()
+    )
+    waiting = progress.item_progress(
+        period=period, assignments=Assignment.objects.filter(appraiser=appraiser), viewer=appraiser
+    ).supplements
+    assert [(s.unit.code, s.code) for s in waiting] == [("U000", "2.1")]
+    Period.objects.filter(pk=period.pk).update(phase=Phase.ROUND1)  # requests not sent yet
+    period.refresh_from_db()
+    assert not progress.item_progress(
+        period=period, assignments=Assignment.objects.filter(appraiser=appraiser), viewer=appraiser
+    ).supplements
