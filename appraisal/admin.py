@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from parindex.admin_site import ReadOnlyAdmin
 
-from .models import Assignment, CouncilApproval, CrossCheck, Notification
+from .models import (
+    Assignment,
+    CouncilApproval,
+    CrossCheck,
+    NoteAttachment,
+    Notification,
+    WorkingNote,
+)
 
 
 @admin.register(Assignment)
@@ -38,3 +45,18 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
     list_filter = ["kind", "period"]
     list_select_related = ["recipient"]
+
+
+@admin.register(WorkingNote)
+class WorkingNoteAdmin(ReadOnlyAdmin):
+    """Notes of the working group are written on the appraisal pages (checked, audited)."""
+
+    list_display = ["created_at", "assessment", "criterion", "stage", "author"]
+    list_filter = ["stage"]
+    list_select_related = ["assessment__unit", "criterion", "author"]
+
+
+@admin.register(NoteAttachment)
+class NoteAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "note", "kind", "size", "scan_status"]
+    list_select_related = ["note__criterion"]

@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION = "extension", _("Gia hạn")
     REMINDER = "reminder", _("Nhắc nộp hồ sơ")
     COUNCIL = "council", _("Ý kiến của Hội đồng")
+    NOTE = "note", _("Ghi chú của Tổ giúp việc")
 
 
 class CouncilDecision(models.TextChoices):

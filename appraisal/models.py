@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evidence.enums import FileKind, ScanStatus
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, Period
 from units.models import Unit
@@ -190,3 +191,50 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient} — {self.title}"
+
+
+class WorkingNote(models.Model):
+    """A note of the working group on a leaf of a dossier: one thread per (dossier, leaf).
+
+    Beside the comment the unit reads (LeafScore.comment), this is what the group says to
+    itself about a score. Read only by the working group of the year (never a member on
+    their own home unit) and the secretariat (appraisal.rules); never shown to the unit, in
+    any phase, published or not. Written by appraisal.notes only.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(_("vòng"), max_length=8, choices=Stage.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("nội dung"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ghi chú của Tổ giúp việc")
+        verbose_name_plural = _("ghi chú của Tổ giúp việc")
+        indexes = [models.Index(fields=["assessment", "criterion"], name="workingnote_thread")]
+
+    def __str__(self):
+        return f"{self.criterion.code} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class NoteAttachment(models.Model):
+    """A file attached to a note (an annotated page…), under the upload rules of evidence
+    (evidence.services.upload_check / upload_store: size, type by content, clamd, SHA-256)."""
+
+    note = models.OneToOneField(WorkingNote, on_delete=models.CASCADE, related_name="attachment")
+    storage_key = models.CharField(max_length=300)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    kind = models.CharField(_("loại tệp"), max_length=8, choices=FileKind.choices)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(_("kiểm tra mã độc"), max_length=12, choices=ScanStatus.choices)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm ghi chú")
+        verbose_name_plural = _("tệp đính kèm ghi chú")
+
+    def __str__(self):
+        return self.original_name

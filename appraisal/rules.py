@@ -18,6 +18,7 @@ from scoring.rules import (
     agency_scores_self,
     agency_sees_stage,
     appraiser_reads_dossier,
+    assessment_of,
     leaf_flagged,
     own_assessment,
     period_before_round1,
@@ -29,7 +30,7 @@ from scoring.rules import (
 from scoring.workflow import Item
 from units.rules import home_unit_ids, is_appraiser, is_council, is_province_staff, is_secretariat
 
-from .models import Assignment
+from .models import Assignment, CrossCheck
 
 
 def _field_code(criterion) -> str:
@@ -175,6 +176,43 @@ rules.add_perm("appraisal.supplement_item", own_item & supplement_window_open & 
 @rules.predicate
 def is_recipient(user, notification) -> bool:
     return notification is not None and notification.recipient_id == user.pk
+
+
+@rules.predicate
+def not_home_unit_of_dossier(user, obj) -> bool:
+    """The object's dossier is not of one of the user's home units (for its year)."""
+    assessment = assessment_of(obj)
+    return assessment is not None and not is_home_unit(user, assessment)
+
+
+@rules.predicate
+def works_on_leaf(user, item) -> bool:
+    """Assigned to the leaf's field of the dossier, or given a cross-check on the leaf."""
+    return (
+        item is not None
+        and item.criterion is not None
+        and user.is_authenticated
+        and (
+            is_assigned(user, item.assessment, item.criterion)
+            or CrossCheck.objects.filter(
+                assessment_id=item.assessment.pk,
+                criterion_id=item.criterion.pk,
+                checker_id=user.pk,
+            ).exists()
+        )
+    )
+
+
+# The working group's notes on a leaf (an Item): the members who work on it — the item's
+# appraiser and whoever is given a cross-check on the leaf — while they read the dossier,
+# never on their own home unit (they would carry the group's discussion home); and the
+# secretariat of the year. Never the unit's own people, in any phase (a person holding both
+# roles included). Written by the same people until the year is frozen.
+notes_readers = (
+    (appraiser_reads_dossier & not_home_unit_of_dossier & works_on_leaf) | is_secretariat
+) & ~own_assessment
+rules.add_perm("appraisal.view_notes", notes_readers)
+rules.add_perm("appraisal.add_note", notes_readers & year_not_frozen)
 
 
 # Notifications: each person reads their own.

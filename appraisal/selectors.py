@@ -16,7 +16,7 @@ from django.http import Http404
 from parindex.tabular_safe import csv_writer
 from scoring import selectors as scoring_selectors
 from scoring import workflow
-from scoring.enums import AssessmentStatus, Stage
+from scoring.enums import Stage
 from scoring.models import (
     Assessment,
     AuditEntry,
@@ -30,6 +30,7 @@ from scoring.workflow import Item
 from units.enums import RoleKind
 from units.models import Role
 
+from . import progress
 from .models import Assignment, CouncilApproval, CrossCheck, Supplement
 
 # "Not yours" is the same 404 as "missing": the scoring app's access helpers, used as they are.
@@ -37,8 +38,9 @@ period_get = scoring_selectors.period_get
 assessment_get = scoring_selectors.assessment_get
 
 
-def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
-    """A leaf of a dossier the actor may appraise (assigned) or oversee; else 404."""
+def dossier_node_get(*, assessment_id: int, criterion_id: int) -> tuple[Assessment, Criterion]:
+    """A dossier and a node of its year's criteria (no permission asked: the caller asks
+    the rules with them); either missing is a 404."""
     assessment = (
         Assessment.objects.select_related("period", "unit", "group")
         .filter(pk=assessment_id)
@@ -51,6 +53,12 @@ def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
     )
     if assessment is None or criterion is None:
         raise Http404
+    return assessment, criterion
+
+
+def item_get(*, actor, assessment_id: int, criterion_id: int) -> Item:
+    """A leaf of a dossier the actor may appraise (assigned) or oversee; else 404."""
+    assessment, criterion = dossier_node_get(assessment_id=assessment_id, criterion_id=criterion_id)
     stage = workflow.rules_of(assessment.period.phase).appraiser_scores or Stage.ROUND1
     item = Item(assessment, criterion, stage)
     if not actor.has_perm("appraisal.view_item", item):
@@ -91,117 +99,10 @@ def assignments_csv(*, period) -> str:
     return out.getvalue()
 
 
-# --- the appraiser's queue ------------------------------------------------------------------
+# --- the appraiser's queue: appraisal.progress (one count of an item's progress) -------------
 
-
-@dataclass
-class QueueRow:
-    assignment: Assignment
-    assessment_id: int | None
-    submitted: bool = False
-    open_to_appraiser: bool = False  # the dossier may be read (scoring.rules)
-    leaves: int = 0
-    scored: int = 0
-    changed: int = 0
-    flagged: int = 0
-    provisional: int = 0
-
-    stage: str = Stage.ROUND1
-
-    @property
-    def done(self) -> bool:
-        a = self.assignment
-        return bool(a.final_done_at if self.stage == Stage.FINAL else a.round1_done_at)
-
-    @property
-    def status(self) -> str:
-        from django.utils.translation import gettext as _
-
-        if self.provisional:
-            return _("Chờ thẩm định chéo")
-        if self.done:
-            return _("Đã hoàn thành")
-        if self.scored < self.leaves:
-            return _("Đang thẩm định")
-        return _("Đã chấm đủ")
-
-
-def _leaves_by_field(period: Period) -> dict[str, list[int]]:
-    by_field: dict[str, list[int]] = defaultdict(list)
-    for pk, code in Criterion.objects.filter(period=period, is_leaf=True).values_list("id", "code"):
-        by_field[code.split(".")[0]].append(pk)
-    return by_field
-
-
-def _applicable(period: Period) -> set[tuple[int, int]]:
-    """(leaf id, group id) pairs that have a maximum."""
-    return set(
-        CriterionMax.objects.filter(criterion__period=period).values_list(
-            "criterion_id", "group_id"
-        )
-    )
-
-
-def queue_rows(*, actor, period: Period, assignments=None) -> list[QueueRow]:
-    """The actor's (unit × field) items with progress at the open (or last) round."""
-    stage = workflow.rules_of(period.phase).appraiser_scores or Stage.ROUND1
-    if assignments is None:
-        assignments = Assignment.objects.filter(period=period, appraiser=actor)
-    assignments = list(assignments.select_related("field", "unit", "unit__group", "appraiser"))
-    unit_ids = {a.unit_id for a in assignments}
-    statuses, group_of = {}, {}
-    for unit_id, pk, status, group_id in Assessment.objects.filter(
-        period=period, unit_id__in=unit_ids
-    ).values_list("unit_id", "id", "status", "group_id"):
-        statuses[unit_id], group_of[unit_id] = (pk, status), group_id
-    assessments = {unit_id: pk for unit_id, (pk, _status) in statuses.items()}
-    started = workflow.rules_of(period.phase).appraisal_started
-    by_field = _leaves_by_field(period)
-    applicable = _applicable(period)
-    scores: dict[tuple[int, int], tuple] = {}
-    self_values: dict[tuple[int, int], Decimal | None] = {}
-    for assessment_id, criterion_id, st, value, flagged, provisional in LeafScore.objects.filter(
-        assessment_id__in=assessments.values(), stage__in=[Stage.SELF, stage]
-    ).values_list(
-        "assessment_id", "criterion_id", "stage", "value", "supplement_requested", "provisional"
-    ):
-        if st == Stage.SELF:
-            self_values[(assessment_id, criterion_id)] = value
-        else:
-            scores[(assessment_id, criterion_id)] = (value, flagged, provisional)
-    rows = []
-    for a in assignments:
-        assessment_id = assessments.get(a.unit_id)
-        submitted = statuses.get(a.unit_id, (None, None))[1] == AssessmentStatus.SUBMITTED
-        row = QueueRow(
-            assignment=a,
-            assessment_id=assessment_id,
-            submitted=submitted,
-            open_to_appraiser=assessment_id is not None and (submitted or started),
-            stage=stage,
-        )
-        for leaf_id in by_field.get(a.field.code, []):
-            if (leaf_id, group_of.get(a.unit_id, a.unit.group_id)) not in applicable:
-                continue
-            row.leaves += 1
-            found = scores.get((assessment_id, leaf_id))
-            if found is None:
-                continue
-            value, flagged, provisional = found
-            row.scored += value is not None
-            row.changed += value != self_values.get((assessment_id, leaf_id))
-            row.flagged += bool(flagged)
-            row.provisional += bool(provisional)
-        rows.append(row)
-    return rows
-
-
-def cross_checks_open(*, actor, period: Period) -> list[CrossCheck]:
-    return list(
-        CrossCheck.objects.filter(
-            assessment__period=period, checker=actor, decided_at__isnull=True
-        ).select_related("assessment__unit", "criterion")
-    )
+queue_rows = progress.queue_rows
+cross_checks_open = progress.cross_checks_open
 
 
 # --- one field of one dossier, for the appraiser ------------------------------------------

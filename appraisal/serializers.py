@@ -67,6 +67,19 @@ class QueueItemSerializer(serializers.Serializer):
     submitted = serializers.BooleanField(
         help_text="Đơn vị đã nộp hồ sơ (chưa nộp: chỉ thẩm định khi vòng 1 đã bắt đầu)"
     )
+    dossier = serializers.ChoiceField(
+        source="dossier_key",
+        choices=["submitted", "late", "not_submitted"],
+        help_text="Hồ sơ: đã nộp đúng hạn, nộp muộn, không / chưa nộp",
+    )
+    reviewed = serializers.IntegerField(help_text="Số tiêu chí thành viên đã xem ở vòng này")
+    warnings = serializers.IntegerField(help_text="Số cảnh báo kiểm tra tài liệu kiểm chứng")
+    notes = serializers.IntegerField(help_text="Số ghi chú nội bộ của Tổ giúp việc")
+    unscored = serializers.ListField(
+        child=serializers.CharField(), help_text="Mã các tiêu chí chưa chấm"
+    )
+    supplements = serializers.IntegerField(help_text="Giải trình bổ sung chưa xem ở vòng 2")
+    overdue = serializers.BooleanField(help_text="Quá hạn vòng thẩm định mà chưa hoàn thành")
 
 
 class QueueCrossCheckSerializer(serializers.Serializer):

@@ -650,45 +650,15 @@ def assignments_import(*, actor, period: Period, text: str) -> int:
     return len(parsed)
 
 
-@transaction.atomic
-def assignment_complete(*, actor, assignment: Assignment) -> Assignment:
-    """The appraiser declares the (field × unit) done for the open round (no-op if done)."""
-    assignment = (
-        Assignment.objects.select_for_update()
-        .select_related("period", "field", "unit")
-        .get(pk=assignment.pk)
+def assignment_complete(*, actor, assignment: Assignment, reason: str = "") -> Assignment:
+    """The appraiser declares the (field × unit) done for the open round (no-op if done);
+    one item of appraisal.desk.items_complete (unscored leaves refused without a reason)."""
+    from .desk import items_complete
+
+    (done,) = items_complete(
+        actor=actor, period=assignment.period, assignment_ids=[assignment.pk], reason=reason
     )
-    if assignment.appraiser_id != actor.pk or not actor.has_perm(
-        "appraisal.view_queue", assignment.period
-    ):
-        raise PermissionDenied
-    stage = workflow.rules_of(assignment.period.phase).appraiser_scores
-    if not actor.has_perm("appraisal.complete_assignment", assignment):
-        raise ValidationError(
-            _("Giai đoạn hiện tại không có vòng thẩm định đang mở."), code="phase"
-        )
-    name = "round1_done_at" if stage == Stage.ROUND1 else "final_done_at"
-    if getattr(assignment, name) is None:
-        assessment = Assessment.objects.filter(
-            period=assignment.period, unit=assignment.unit
-        ).first()
-        if assessment is not None and assignment.unit_id in home_unit_ids(
-            actor, assignment.period.year
-        ):
-            _home_unit_values_queue(
-                actor=actor, assessment=assessment, assignment=assignment, stage=stage
-            )
-        setattr(assignment, name, timezone.now())
-        assignment.save(update_fields=[name])
-        audit_record(
-            period=assignment.period,
-            actor=actor,
-            action=AuditAction.ASSIGNMENT,
-            criterion=assignment.field,
-            stage=stage,
-            new={"unit": assignment.unit.code, "done": True},
-        )
-    return assignment
+    return done
 
 
 def _home_unit_values_queue(
@@ -891,13 +861,16 @@ def appraisal_score_set(
     comment: str = "",
     supplement_requested: bool = False,
     expected_version: int | None = None,
+    action: str = AuditAction.SCORE,
 ) -> LeafScore:
     """An assigned appraiser's score of a leaf at the open round (round1 or final).
 
     A comment is required when the points differ from the unit's own. A score given to the
     appraiser's own home unit is provisional and queued for a cross-check. `expected_version`
     (0: no score yet) guards against overwriting a colleague's save: StaleVersionError.
-    Saving identical data again changes nothing.
+    Saving identical data again changes nothing. `action` ACCEPT records the unit's own
+    score kept (appraisal.desk): it is written (and audited) even when the value prefilled
+    from it is the same, unless an appraiser already saved it in this round.
     """
     assessment = _lock_assessment(assessment)
     _check_item(actor, Item(assessment, criterion, stage))
@@ -906,9 +879,19 @@ def appraisal_score_set(
     )
     comment = (comment or "").strip()
     _require_comment_if_changed(assessment, criterion, value, comment)
+    # Keeping the unit's own score (ACCEPT) is recorded even when the prefilled value is the
+    # same, once: while no appraiser has saved the leaf in this round yet.
+    write_unchanged = (
+        action == AuditAction.ACCEPT
+        and LeafScore.objects.filter(
+            assessment=assessment, criterion_id=criterion.pk, stage=stage, updated_by=None
+        ).exists()
+    )
     provisional = assessment.unit_id in home_unit_ids(actor, assessment.period.year)
     score, written = leaf_score_write(
         actor=actor,
+        action=action,
+        write_unchanged=write_unchanged,
         assessment=assessment,
         criterion=criterion,
         stage=stage,

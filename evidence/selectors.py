@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from scoring.enums import DeadlineKind, Stage
 from scoring.models import Assessment, Criterion
-from scoring.rules import unit_deadline
+from scoring.rules import unit_deadline, unit_extensions_preload
 from scoring.selectors import assessment_get
 
 from . import checks
@@ -342,11 +342,21 @@ def evidence_cards(*, actor, assessment: Assessment) -> Cards:
     corrections, the links with their leaves, the units of the year, the same number and
     symbol elsewhere in the year, the same content in other dossiers of the year.
     """
+    return evidence_cards_of(actor=actor, assessments=[assessment])[assessment.pk]
+
+
+def evidence_cards_of(*, actor, assessments: list[Assessment]) -> dict[int, Cards]:
+    """The cards of several dossiers of one year (evidence_cards of each), in the same fixed
+    number of queries whatever the number of dossiers and files. With `actor` None no card
+    offers a correction (and no permission is asked: a list that only counts warnings)."""
     from units.models import Unit
 
-    period = assessment.period
+    if not assessments:
+        return {}
+    period = assessments[0].period
+    by_id = {a.pk: a for a in assessments}
     files = list(
-        EvidenceFile.objects.filter(assessment=assessment, removed_at__isnull=True)
+        EvidenceFile.objects.filter(assessment_id__in=list(by_id), removed_at__isnull=True)
         .select_related("reading")
         .prefetch_related(
             Prefetch(
@@ -357,7 +367,8 @@ def evidence_cards(*, actor, assessment: Assessment) -> Cards:
         .order_by("uploaded_at", "id")
     )
     for evidence_file in files:
-        evidence_file.assessment = assessment  # the permission checks read it: no query each
+        # The permission checks read it: no query each.
+        evidence_file.assessment = by_id[evidence_file.assessment_id]
     links = list(
         EvidenceLink.objects.filter(
             file__in=[f.pk for f in files], removed_at__isnull=True
@@ -387,18 +398,25 @@ def evidence_cards(*, actor, assessment: Assessment) -> Cards:
             issuer_display=issuer,
         )
         prepared[evidence_file.pk] = (row, corrected)
-    _mark_duplicates(assessment, files, facts)
-    dossier = checks.DossierFacts(
-        year=period.year, unit_id=assessment.unit_id, deadlines=_stage_deadlines(assessment)
-    )
-    base, by_link = {}, {}
+    _mark_duplicates(period, files, facts)
+    unit_extensions_preload(assessments)
+    dossiers = {
+        a.pk: checks.DossierFacts(
+            year=period.year, unit_id=a.unit_id, deadlines=_stage_deadlines(a)
+        )
+        for a in assessments
+    }
+    base = {a.pk: {} for a in assessments}
+    by_link = {a.pk: {} for a in assessments}
     for evidence_file in files:
         row, corrected = prepared[evidence_file.pk]
         fact = facts[evidence_file.pk]
         own = []
         if row is not None and row.state == ReadingState.DONE or corrected:
-            own = checks.file_own_warnings(fact) + checks.dossier_warnings(fact, dossier)
-        card = Card(
+            own = checks.file_own_warnings(fact) + checks.dossier_warnings(
+                fact, dossiers[evidence_file.assessment_id]
+            )
+        base[evidence_file.assessment_id][evidence_file.pk] = Card(
             file=evidence_file,
             state=row.state if row else "",
             reading=row,
@@ -411,21 +429,25 @@ def evidence_cards(*, actor, assessment: Assessment) -> Cards:
             and actor is not None
             and actor.has_perm("evidence.correct_reading", evidence_file),
         )
-        base[evidence_file.pk] = card
+    files_by_id = {f.pk: f for f in files}
     for link in links:
-        card = base[link.file_id]
+        assessment_id = files_by_id[link.file_id].assessment_id
+        card = base[assessment_id][link.file_id]
         rules = evidence_rules(link.criterion.params)
         extra = (
             checks.criterion_warnings(
-                facts[link.file_id], rules, code=link.criterion.code, dossier=dossier
+                facts[link.file_id],
+                rules,
+                code=link.criterion.code,
+                dossier=dossiers[assessment_id],
             )
             if card.warnings or card.fields is not None
             else []
         )
-        by_link[(link.file_id, link.criterion_id)] = replace(
+        by_link[assessment_id][(link.file_id, link.criterion_id)] = replace(
             card, warnings=card.warnings + extra, criterion=link.criterion
         )
-    return Cards(base=base, by_link=by_link)
+    return {pk: Cards(base=base[pk], by_link=by_link[pk]) for pk in by_id}
 
 
 def _has_reading(evidence_file) -> bool:
@@ -435,7 +457,7 @@ def _has_reading(evidence_file) -> bool:
         return False
 
 
-def _mark_duplicates(assessment: Assessment, files: list, facts: dict) -> None:
+def _mark_duplicates(period, files: list, facts: dict) -> None:
     """The same number and symbol of the same issuer on a file with other content (in the
     year, any dossier), and the same content in another unit's dossier of the year."""
     keys = {}
@@ -447,7 +469,7 @@ def _mark_duplicates(assessment: Assessment, files: list, facts: dict) -> None:
     if keys:
         others = EvidenceReading.objects.filter(
             number_key__in=list(keys),
-            file__assessment__period_id=assessment.period_id,
+            file__assessment__period_id=period.pk,
             file__removed_at__isnull=True,
         ).values_list(
             "number_key", "file_id", "file__sha256", "file__assessment_id", "file__original_name"
@@ -458,22 +480,25 @@ def _mark_duplicates(assessment: Assessment, files: list, facts: dict) -> None:
                     continue
                 fact = facts[evidence_file.pk]
                 fact.same_number_elsewhere = True
-                if other_assessment == assessment.pk:
+                if other_assessment == evidence_file.assessment_id:
                     fact.same_number_name = other_name
-    hashes = {f.sha256: f for f in files}
-    if hashes:
-        shared = (
-            EvidenceFile.objects.filter(
-                assessment__period_id=assessment.period_id,
-                sha256__in=list(hashes),
-                removed_at__isnull=True,
-            )
-            .exclude(assessment__unit_id=assessment.unit_id)
-            .values_list("sha256", flat=True)
-            .distinct()
-        )
-        for sha256 in shared:
-            facts[hashes[sha256].pk].same_file_other_unit = True
+    by_hash: dict[str, list] = {}
+    for evidence_file in files:
+        by_hash.setdefault(evidence_file.sha256, []).append(evidence_file)
+    if by_hash:
+        shared = EvidenceFile.objects.filter(
+            assessment__period_id=period.pk,
+            sha256__in=list(by_hash),
+            removed_at__isnull=True,
+        ).values_list("sha256", "assessment__unit_id")
+        units_of: dict[str, set] = {}
+        for sha256, unit_id in shared:
+            units_of.setdefault(sha256, set()).add(unit_id)
+        for sha256, same in by_hash.items():
+            for evidence_file in same:
+                unit_id = evidence_file.assessment.unit_id
+                if units_of.get(sha256, set()) - {unit_id}:
+                    facts[evidence_file.pk].same_file_other_unit = True
 
 
 @dataclass(frozen=True)

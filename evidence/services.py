@@ -70,7 +70,11 @@ class UploadOutcome:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class CheckedUpload:
+    """An upload that passed the checks (size, type by content, malware, SHA-256), ready to
+    be stored with upload_store. Evidence files and the working group's note attachments
+    (appraisal.notes) go through the same checks."""
+
     uploaded_file: object
     name: str
     detected: DetectedType
@@ -126,8 +130,10 @@ def _check_leaf(assessment: Assessment, criterion: Criterion):
         raise ValidationError(_("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này."), code="leaf")
 
 
-def _prepare(*, actor, assessment: Assessment, uploaded_file) -> _Prepared:
-    """Size, type and malware checks plus the SHA-256, reading the upload in chunks."""
+def upload_check(*, actor, uploaded_file, where: str) -> CheckedUpload:
+    """Size, type and malware checks plus the SHA-256, reading the upload in chunks.
+
+    `where` says what the file is for in the security log (e.g. "assessment=12")."""
     limit = max_upload_bytes()
     if uploaded_file.size is not None and uploaded_file.size > limit:
         raise oversize_error()
@@ -155,13 +161,13 @@ def _prepare(*, actor, assessment: Assessment, uploaded_file) -> _Prepared:
             ) from exc
         if verdict.infected:
             security_logger.warning(
-                "malware refused: signature=%s name=%r size=%d sha256=%s user=%s assessment=%s",
+                "malware refused: signature=%s name=%r size=%d sha256=%s user=%s %s",
                 verdict.signature,
                 uploaded_file.name,
                 total,
                 hasher.hexdigest(),
                 getattr(actor, "pk", None),
-                assessment.pk,
+                where,
             )
             raise ValidationError(_("Tệp bị phát hiện mã độc, đã bị từ chối"), code="infected")
         scan_status = ScanStatus.CLEAN
@@ -170,7 +176,7 @@ def _prepare(*, actor, assessment: Assessment, uploaded_file) -> _Prepared:
             pass
     if total == 0:
         raise ValidationError(_("Tệp rỗng."), code="empty")
-    return _Prepared(
+    return CheckedUpload(
         uploaded_file=uploaded_file,
         name=clean_name(uploaded_file.name, extension=detected.extension),
         detected=detected,
@@ -237,20 +243,21 @@ def _existing(assessment: Assessment, sha256: str) -> EvidenceFile | None:
     ).first()
 
 
-def _store(prepared: _Prepared, year: int) -> str:
-    """Write the bytes under a fresh random key; verify they are the bytes we checked."""
+def upload_store(prepared: CheckedUpload, *, folder: str) -> str:
+    """Write the bytes under a fresh random key in `folder`; verify they are the bytes we
+    checked. The caller deletes the key again if its database write fails."""
     source = _HashingFile(prepared.uploaded_file, limit=max_upload_bytes())
-    key = default_storage.save(f"evidence/{year}/{uuid.uuid4().hex}", source)
+    key = default_storage.save(f"{folder}/{uuid.uuid4().hex}", source)
     if source.hasher.hexdigest() != prepared.sha256 or source.count != prepared.size:
         default_storage.delete(key)
         raise ValidationError(_("Tệp thay đổi trong khi tải lên, vui lòng thử lại."))
     return key
 
 
-def _record(*, actor, assessment, criterion, prepared: _Prepared, stored_keys: list[str]):
+def _record(*, actor, assessment, criterion, prepared: CheckedUpload, stored_keys: list[str]):
     existing = _existing(assessment, prepared.sha256)
     if existing is None:
-        key = _store(prepared, assessment.period.year)
+        key = upload_store(prepared, folder=f"evidence/{assessment.period.year}")
         stored_keys.append(key)
         try:
             with transaction.atomic():
@@ -307,7 +314,9 @@ def evidence_upload_many(
     for uploaded_file in uploaded_files:
         try:
             prepared.append(
-                _prepare(actor=actor, assessment=assessment, uploaded_file=uploaded_file)
+                upload_check(
+                    actor=actor, uploaded_file=uploaded_file, where=f"assessment={assessment.pk}"
+                )
             )
         except ValidationError as exc:
             if len(uploaded_files) == 1:

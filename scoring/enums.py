@@ -93,6 +93,8 @@ class AuditAction(models.TextChoices):
     """What an audit row records (scoring.AuditEntry); the stage says which round."""
 
     SCORE = "score", _("Chấm điểm")
+    # An appraiser kept the unit's own score of a leaf at the round (accepted as claimed).
+    ACCEPT = "accept", _("Giữ điểm tự chấm")
     EXEMPTION = "exemption", _("Giảm trừ")
     EXEMPTION_WITHDRAW = "exemption_withdraw", _("Rút giảm trừ")
     FLAG = "flag", _("Yêu cầu bổ sung")
@@ -119,3 +121,5 @@ class AuditAction(models.TextChoices):
     EXTENSION = "extension", _("Gia hạn cho đơn vị")
     UNSUBMITTED_POLICY = "unsubmitted_policy", _("Cách xử lý đơn vị không nộp hồ sơ")
     REMINDER = "reminder", _("Nhắc nộp hồ sơ")
+    # A note of the working group (never shown to the unit): the row says who and when only.
+    NOTE = "note", _("Ghi chú của Tổ giúp việc")

@@ -114,6 +114,19 @@ def unit_extensions(assessment) -> dict:
     return cached
 
 
+def unit_extensions_preload(assessments) -> None:
+    """The extensions of many dossiers in one query, kept on each (for lists: the deadlines
+    of a page of dossiers cost one query, not one each)."""
+    missing = [a for a in assessments if getattr(a, "_extensions_by_deadline", None) is None]
+    if not missing:
+        return
+    by_assessment: dict[int, dict] = {a.pk: {} for a in missing}
+    for row in DeadlineExtension.objects.filter(assessment_id__in=list(by_assessment)):
+        by_assessment[row.assessment_id][row.deadline] = row
+    for assessment in missing:
+        assessment._extensions_by_deadline = by_assessment[assessment.pk]
+
+
 def unit_extension_forget(assessment) -> None:
     """After an extension changed: the object reads it again."""
     assessment.__dict__.pop("_extensions_by_deadline", None)

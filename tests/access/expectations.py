@@ -746,9 +746,30 @@ ROWS: list[Row] = [
         ),
     ),
     Row("appraisal_assignments_csv", PROVINCE, NOBODY),
+    # The suggestion by expertise (a preview; POST applies it): the secretariat of the year,
+    # while a round is ahead (from the council on nothing is left to assign; frozen once
+    # published). "all": every item not done for the round, so the world's items move.
+    Row(
+        "appraisal_assignments_suggest",
+        SECRETARIAT,
+        when(lambda p: not at_least(p, Phase.COUNCIL), SECRETARIAT),
+        write_req=Req("post", data=lambda w, r: {"mode": "all"}),
+    ),
+    # Progress per member and per unit: the province of the year.
+    Row("appraisal_progress", PROVINCE, NOBODY),
     Row("appraisal_audit_csv", PROVINCE, NOBODY),
     # --- the appraisal: appraisers -----------------------------------------------------------
     Row("appraisal_queue", TEAM, NOBODY),
+    # Done in bulk from the queue: the appraiser of the items (A01's field 1), a round open.
+    Row(
+        "appraisal_queue_done",
+        NOBODY,
+        when(round_open, {ASSIGNED}),
+        write_req=Req(
+            "post", data=lambda w, r: {"assignment": str(w.assignments[("A01", "1")].pk)}
+        ),
+        sees=TEAM,
+    ),
     # Field 1 of A01 is assigned to ASSIGNED; A01's dossier is open to appraisers from round 1.
     Row("appraisal_field", union(PROVINCE, when(appraisal_started, {ASSIGNED})), NOBODY),
     Row(
@@ -759,6 +780,32 @@ ROWS: list[Row] = [
         sees=union(PROVINCE, when(appraisal_started, {ASSIGNED})),
     ),
     Row("appraisal_leaf_audit", union(PROVINCE, when(appraisal_started, {ASSIGNED})), NOBODY),
+    # Keep the unit's own score on every unchanged leaf of A01's field 1 (each audited).
+    Row(
+        "appraisal_field_keep",
+        NOBODY,
+        when(round_open, {ASSIGNED}),
+        sees=union(PROVINCE, when(appraisal_started, {ASSIGNED})),
+    ),
+    # The working group's notes on A01's 1.1: the appraiser of its field while they read the
+    # dossier, the secretariat of the year; never the unit, never the member whose home unit
+    # it is, never the council or leadership. Written until the year is frozen.
+    Row(
+        "appraisal_note_add",
+        NOBODY,
+        union(
+            when(lambda p: appraisal_started(p) and not_frozen(p), {ASSIGNED}),
+            when(not_frozen, SECRETARIAT),
+        ),
+        write_req=Req("post", data=lambda w, r: {"text": "Đề nghị đối chiếu với kế hoạch năm"}),
+        sees=union(when(appraisal_started, {ASSIGNED}), SECRETARIAT),
+    ),
+    Row(
+        "appraisal_note_file",
+        union(when(appraisal_started, {ASSIGNED}), SECRETARIAT),
+        NOBODY,
+        kwargs={"attachment_id": lambda w: w.note.attachment.pk},
+    ),
     # The cross-check on A01's 2.1 (scored by the home-unit appraiser) is given to ASSIGNED.
     Row(
         "appraisal_cross_check",

@@ -15,6 +15,13 @@ report exports they may start, the API lists filtered by stage; XLSX cells and P
 - and, so that the test cannot pass blind: once published the unit's final marker and
   final index appear (scorecard page, XLSX, PDF; improvement plan; API), and from round 1
   closed its round-1 marker appears (the round-1 results page, the API).
+
+The working group's notes are never the unit's: in every phase a note is planted on each
+unit's leaf through the note service (with its audit row and notification; a published
+year's just before publication), its text, its file's name and the file's content each carrying a marker.
+No answer the unit's staff or head can reach shows any of them — in any phase, published
+or not; ZIP answers (the dossier bundle) are read member by member. And the markers are
+seen where they belong: the secretariat reads the note on the item's page and its file.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import io
 import json
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -30,7 +38,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from appraisal.models import CrossCheck
+from appraisal.models import CrossCheck, WorkingNote
 from scoring.enums import Phase, Stage
 from scoring.models import AuditEntry, Exemption, LeafScore, Result
 
@@ -106,18 +114,30 @@ def xlsx_text(content: bytes) -> str:
     )
 
 
-def text_of(response) -> str:
-    """What a person (or a program) reads in the answer, whatever its format."""
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    kind = response.get("Content-Type", "")
+def bytes_text(content: bytes, kind: str = "") -> str:
+    """What a person (or a program) reads in a file, whatever its format: a workbook's
+    cells, a PDF's text, a ZIP's members (each read the same way, with its name)."""
     if "spreadsheetml" in kind or content[:2] == b"PK":
         try:
             return xlsx_text(content)
-        except Exception:  # an evidence file that is a zip, not a workbook
+        except Exception:  # not a workbook: a ZIP (a bundle), or another office file
+            pass
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                return "\n".join(
+                    f"{name}\n{bytes_text(archive.read(name))}" for name in archive.namelist()
+                )
+        except zipfile.BadZipFile:
             return content.decode("utf-8", "replace")
     if "pdf" in kind or content[:5] == b"%PDF-":
         return pdf_text(content)
     return content.decode("utf-8", "replace")
+
+
+def text_of(response) -> str:
+    """What a person (or a program) reads in the answer, whatever its format."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return bytes_text(content, response.get("Content-Type", ""))
 
 
 def reachable(world: w.World, client: Client) -> dict[str, str]:
@@ -164,6 +184,43 @@ def reachable(world: w.World, client: Client) -> dict[str, str]:
     return seen
 
 
+def note_markers(unit: str) -> list[str]:
+    """The markers of a unit's note: its text, its file's name, the file's content."""
+    return [f"NOTEXQ{unit}", f"NOTEFILEXQ{unit}", f"NOTEBODYXQ{unit}"]
+
+
+def _plant_notes(world: w.World) -> None:
+    """A note with a file on each unit's 1.1, through the note service (with its audit row
+    and notification) by the secretariat of the year; a published year takes no note, so
+    its notes are written just before publication (in the council phase)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appraisal.notes import note_add
+    from scoring.models import Period
+    from tests.evidence.files import pdf_bytes
+
+    phase = world.period.phase
+    if world.period.is_frozen:
+        Period.objects.filter(pk=world.period.pk).update(phase=Phase.COUNCIL)
+    for unit in UNITS:
+        text, name, body = note_markers(unit)
+        assessment = world.assessments[unit]
+        assessment.period.refresh_from_db()
+        note_add(
+            actor=world.users[w.SECR],
+            assessment=assessment,
+            criterion=world.nodes["1.1"],
+            text=f"Ghi chú {text}",
+            uploaded_file=SimpleUploadedFile(
+                f"{name}.pdf", pdf_bytes(f"Trang danh dau {body}"), "application/pdf"
+            ),
+        )
+    Period.objects.filter(pk=world.period.pk).update(phase=phase)
+    world.period.refresh_from_db()
+    for assessment in world.assessments.values():
+        assessment.period.refresh_from_db()
+
+
 def _found(texts: dict[str, str], needles) -> list[str]:
     return [
         f"{needle} in {label}"
@@ -185,6 +242,7 @@ def _fast(settings):
 @pytest.mark.parametrize("phase", w.PHASES)
 def test_agency_never_sees_what_the_phase_hides(phase, capsys):
     world = w.build(phase, hook=_plant)
+    _plant_notes(world)
     published = phase == Phase.PUBLISHED
     round1_shown = w.at_least(phase, Phase.ROUND1_CLOSED)
     counts = {}
@@ -194,6 +252,7 @@ def test_agency_never_sees_what_the_phase_hides(phase, capsys):
         texts = reachable(world, client)
         counts[role] = len(texts)
         hidden = [final_marker(u) for u in UNITS[1:]] + [round1_marker(u) for u in UNITS[1:]]
+        hidden += [marker for unit in UNITS for marker in note_markers(unit)]
         if not published:
             hidden += [final_marker("A01"), *_numbers(FINAL_INDEX)]
         if not round1_shown:
@@ -218,5 +277,15 @@ def test_agency_never_sees_what_the_phase_hides(phase, capsys):
             agency_page = next(t for k, t in texts.items() if k.startswith("GET appraisal_agency"))
             assert round1_marker("A01") in agency_page
             assert round1_marker("A01") in texts["api scores round1"]
+    # The notes' markers are where they belong: on the item's page and in the file, for the
+    # secretariat (so the test could see them if they leaked).
+    secretariat = Client(raise_request_exception=False)
+    secretariat.force_login(world.users[w.SECR])
+    page = text_of(secretariat.get(reverse("appraisal_field", args=[world.own.pk, "1"])))
+    text, name, body = note_markers("A01")
+    assert text in page and name in page, "the secretariat cannot see A01's note"
+    note = WorkingNote.objects.get(assessment=world.own, text__contains=text)
+    download = secretariat.get(reverse("appraisal_note_file", args=[note.attachment.pk]))
+    assert body in text_of(download), "the note's file does not carry its marker"
     with capsys.disabled():
         print(f"\nleak test, phase {phase}: {counts} answers read, no marker where hidden")

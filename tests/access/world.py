@@ -31,7 +31,14 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from appraisal.enums import NotificationKind
-from appraisal.models import Assignment, CouncilApproval, CrossCheck, Notification
+from appraisal.models import (
+    Assignment,
+    CouncilApproval,
+    CrossCheck,
+    NoteAttachment,
+    Notification,
+    WorkingNote,
+)
 from evidence.enums import ReadingState
 from evidence.models import EvidenceFile, EvidenceLink, EvidenceReading
 from reports.enums import FileFormat, JobStatus, ReportKind
@@ -113,6 +120,7 @@ class World:
     criteria_xlsx: bytes = b""
     spare: object = None
     notification: object = None
+    note: object = None  # a note of the working group on A01's 1.1, with a file
     token_id: int = 0  # set by the request that revokes a token
 
     @property
@@ -218,6 +226,29 @@ def _notification(world: World) -> None:
     )
 
 
+def note_plant(world: World, unit: str, text: str, file_name: str, content: bytes):
+    """A note of the working group (by the secretariat) on the unit's 1.1, with a file."""
+    key = default_storage.save(f"notes/{YEAR}/matrix-{unit}", ContentFile(content))
+    note = WorkingNote.objects.create(
+        assessment=world.assessments[unit],
+        criterion=world.nodes["1.1"],
+        stage=Stage.ROUND1,
+        author=world.users[SECR],
+        text=text,
+    )
+    NoteAttachment.objects.create(
+        note=note,
+        storage_key=key,
+        original_name=file_name,
+        kind="pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        scan_status="not_scanned",
+    )
+    return note
+
+
 def _cross_check(world: World, stage: str, *, decided: bool) -> CrossCheck:
     now = timezone.now()
     return CrossCheck.objects.create(
@@ -273,6 +304,9 @@ def build(phase: str, *, comments: dict | None = None, hook=None) -> World:
     _evidence(world)
     _report_file(world)
     _notification(world)
+    world.note = note_plant(
+        world, "A01", "Cần đối chiếu ngày ban hành", "ghi-chu.pdf", pdf_bytes("Ghi chu A01")
+    )
     comments = comments or {}
 
     def planted(stage):
@@ -367,4 +401,5 @@ __all__ = [
     "YEAR",
     "at_least",
     "build",
+    "note_plant",
 ]

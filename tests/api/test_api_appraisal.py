@@ -234,12 +234,29 @@ def test_queue_by_role(round1, roles, role):
         assert [(i["unit_code"], i["field_code"]) for i in body["items"]] == [("SNV", "1")]
         assert body["items"][0]["assessment_id"] == round1.own_assessment.pk
         assert body["items"][0]["leaves"] == 2
+        item = body["items"][0]
+        assert item["dossier"] in ("submitted", "late", "not_submitted")
+        assert {"reviewed", "warnings", "notes", "unscored", "supplements", "overdue"} <= set(item)
+        assert item["unscored"] == [
+            code for code in ("1.1", "1.2") if code not in _scored(round1, "1")
+        ]
         assert body["cross_checks"] == []
     elif role == "appraiser_unassigned":
         assert response.status_code == 200
         assert response.json()["items"] == []  # nobody else's items
     else:
         assert response.status_code == 404
+
+
+def _scored(world, field_code: str) -> set[str]:
+    return set(
+        LeafScore.objects.filter(
+            assessment=world.own_assessment,
+            stage=Stage.ROUND1,
+            value__isnull=False,
+            criterion__code__startswith=f"{field_code}.",
+        ).values_list("criterion__code", flat=True)
+    )
 
 
 def test_queue_lists_own_cross_checks_only(cross_check, roles):

@@ -229,8 +229,10 @@ def test_round2_close_refused_until_settled(cycle):
     with pytest.raises(ValidationError) as refused:
         move(cycle, Phase.COUNCIL)
     assert "SOTP × 1" in " ".join(refused.value.messages)
-    for assignment in Assignment.objects.all():
-        services.assignment_complete(actor=assignment.appraiser, assignment=assignment)
+    for assignment in Assignment.objects.all():  # nothing scored in round 2: with a reason
+        services.assignment_complete(
+            actor=assignment.appraiser, assignment=assignment, reason="Giữ kết quả lần 1"
+        )
     move(cycle, Phase.COUNCIL)
     cycle.period.refresh_from_db()
     assert cycle.period.phase == Phase.COUNCIL
@@ -461,15 +463,19 @@ def test_audit_records_score_changes(cycle):
 
 def test_completing_own_home_unit_field_queues_its_values(cycle):
     set_phase(cycle, Phase.SELF_ASSESSMENT)
-    move(cycle, Phase.ROUND1)  # 1.1 prefilled from the unit's own score
-    services.assignment_complete(actor=cycle.home, assignment=cycle.field1_home)
+    move(cycle, Phase.ROUND1)  # 1.1 prefilled from the unit's own score (1.2 unscored)
+    services.assignment_complete(
+        actor=cycle.home, assignment=cycle.field1_home, reason="1.2 chưa có số liệu"
+    )
     check = CrossCheck.objects.get()
     assert check.criterion == cycle.nodes["1.1"] and check.checker == cycle.away
     assert LeafScore.objects.get(
         criterion=cycle.nodes["1.1"], assessment=cycle.assessment, stage=Stage.ROUND1
     ).provisional
     # Another unit's field completed by the same member queues nothing.
-    services.assignment_complete(actor=cycle.home, assignment=cycle.field1_other)
+    services.assignment_complete(
+        actor=cycle.home, assignment=cycle.field1_other, reason="Đơn vị chưa tự chấm"
+    )
     assert CrossCheck.objects.count() == 1
 
 

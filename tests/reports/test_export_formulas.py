@@ -77,6 +77,9 @@ NOT_PLANTED = {
     "appraisal.Supplement": {"explanation"},  # pages only; the audit CSV carries it as JSON
     "appraisal.CouncilApproval": {"comment"},  # pages only; the audit CSV carries it as JSON
     "appraisal.Notification": {"key", "link", "text", "title"},  # the bell and e-mail only
+    # The working group's notes and their files: the appraisal pages only, in no export.
+    "appraisal.WorkingNote": {"text"},
+    "appraisal.NoteAttachment": {"storage_key", "original_name", "content_type", "sha256"},
     "scoring.CalendarDay": {"reason"},  # the calendar page only
     # A reading's text and error: pages only; number_key is derived (number|symbol|issuer).
     "evidence.EvidenceReading": {"error", "number_key", "text"},
