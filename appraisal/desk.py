@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from scoring.enums import AuditAction, Stage
 from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
-from scoring.services import audit_record
+from scoring.services import audit_record, criterion_lineage_ids
 from scoring.workflow import Item
 from units.rules import home_unit_ids
 
@@ -115,7 +115,7 @@ def self_scores_keep_unchanged(*, actor, assessment: Assessment, field_node, sta
     )
     outcome = KeepOutcome()
     for leaf in leaves:
-        if exempt.intersection(services._ancestor_ids(leaf)):
+        if exempt.intersection(criterion_lineage_ids(leaf)):
             continue
         own = scores.get((Stage.SELF, leaf.pk))
         current = scores.get((stage, leaf.pk))

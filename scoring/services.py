@@ -520,14 +520,19 @@ def leaf_inputs_clean(method: str, inputs: dict) -> dict:
 # one before, audited by the phase move as one row with the count).
 
 
-def leaf_exempt(*, assessment: Assessment, criterion, stage: str) -> bool:
-    """Whether the leaf, or a node above it, is exempt (giảm trừ) for the unit at the stage."""
+def criterion_lineage_ids(criterion) -> list[int]:
+    """The node's id and the ids of every node above it (leaf first)."""
     ids, node = [], criterion
     while node is not None:
         ids.append(node.pk)
         node = node.parent
+    return ids
+
+
+def leaf_exempt(*, assessment: Assessment, criterion, stage: str) -> bool:
+    """Whether the leaf, or a node above it, is exempt (giảm trừ) for the unit at the stage."""
     return Exemption.objects.filter(
-        assessment=assessment, stage=stage, criterion_id__in=ids
+        assessment=assessment, stage=stage, criterion_id__in=criterion_lineage_ids(criterion)
     ).exists()
 
 
