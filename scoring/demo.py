@@ -510,9 +510,8 @@ class _Story:
             year=year,
             name=f"Chỉ số CCHC năm {year}",
             phase=Phase.SETUP,
-            **_schedule(dt.date(year, 11, 20), dt.date(year, 12, 15)),
+            **_schedule(dt.date(year, 11, 20), dt.date(year, 12, 15), decision_date),
             decision_number=decision_number,
-            decision_date=decision_date,
             decision_signer=SIGNER,
         )
 
@@ -839,9 +838,12 @@ def _supplements_create(flagged) -> None:
 # --- dates, letterhead, team, logins --------------------------------------------------------
 
 
-def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
-    """A year's dates from the portal's opening and the self-assessment deadline: each on a
-    working day and after the one before, with the gaps of the 2019 cycle."""
+def _schedule(
+    opens: dt.date, deadline: dt.date, decision: dt.date | None = None
+) -> dict[str, dt.datetime | dt.date]:
+    """A year's fourteen dates (appraisal.schedule.DATES) from the portal's opening and the
+    self-assessment deadline: each on a working day and not before the one before, with the
+    gaps of the 2019 cycle; `decision` is the published decision's date when there is one."""
 
     def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TZ)
@@ -850,22 +852,33 @@ def _schedule(opens: dt.date, deadline: dt.date) -> dict[str, dt.datetime]:
         return calendar.next_working_day(day + dt.timedelta(days=days))
 
     opens, deadline = calendar.next_working_day(opens), calendar.next_working_day(deadline)
-    round1_start = after(deadline, 2)
-    round1_end = after(round1_start, 7)
-    supplement_start = after(round1_end, 2)
+    issued = calendar.next_working_day(opens - dt.timedelta(days=10))
+    round1_start = after(deadline, 1)
+    round1_end = after(round1_start, 5)
+    cross_check = round1_end
+    round1_meeting = after(round1_end, 1)
+    supplement_start = after(round1_meeting, 1)
     supplement_end = after(supplement_start, 3)
     round2_start = after(supplement_end, 1)
-    round2_end = after(round2_start, 7)
+    round2_end = after(round2_start, 5)
+    working_group = after(round2_end, 1)
+    council = after(working_group, 1)
+    decision = decision if decision is not None else after(council, 3)
     return {
+        "criteria_issued": issued,
         "self_assessment_opens": at(opens, 8),
         "self_assessment_deadline": at(deadline, 23, 59),
         "round1_start": at(round1_start, 8),
         "round1_end": at(round1_end, 17),
+        "cross_check_date": cross_check,
+        "round1_meeting": round1_meeting,
         "supplement_start": at(supplement_start, 8),
         "supplement_end": at(supplement_end, 23, 59),
         "round2_start": at(round2_start, 8),
         "round2_end": at(round2_end, 17),
-        "council_date": at(after(round2_end, 8), 14),
+        "working_group_meeting": working_group,
+        "council_date": at(council, 14),
+        "decision_date": decision,
     }
 
 

@@ -423,6 +423,18 @@ def test_demo_current_year_dates_are_ordered_working_days_around_the_load(demo_d
     assert timezone.localtime(deadline, demo.TZ).date().isoformat() == "2024-12-16"
 
 
+def test_demo_every_year_has_its_fourteen_dates_in_order_on_working_days(demo_db):
+    from appraisal.schedule import DATES, period_dates_plan
+
+    for period in Period.objects.order_by("year"):
+        plan = period_dates_plan(period=period, entered={})
+        assert [name for name, day in plan.dates.items() if day is None] == [], period.year
+        assert len(plan.dates) == len(DATES) == 14
+        assert plan.errors == {} and plan.moves == [], (period.year, plan.errors, plan.moves)
+    # The published years keep their decisions' own dates.
+    assert Period.objects.get(year=2024).decision_date.isoformat() == "2025-01-21"
+
+
 def test_demo_reports_state_the_basis_of_every_comparison_through_lineage(demo_db, client):
     import csv
     import io
