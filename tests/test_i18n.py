@@ -94,3 +94,173 @@ def test_browser_language_does_not_switch_the_portal_to_english(client):
     response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in response.content.decode()
     assert response["Content-Language"] == "vi"
+
+
+# --- the catalogue's contract, read from the .po itself (no polib) -------------------------
+
+_PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
+
+
+def _unquote(line: str) -> str:
+    body = _PO_STRING.search(line).group(1)
+    return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], body)
+
+
+def _po_entries(text: str) -> list[dict]:
+    """Entries of a .po as dicts: flags, msgctxt, msgid, msgid_plural, msgstr {index: text}
+    (index None for a non-plural entry); obsolete (#~) entries are skipped."""
+    entries = []
+    for block in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        entry = {"flags": set(), "msgstr": {}}
+        field = None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] |= {f.strip() for f in line[2:].split(",") if f.strip()}
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"'):
+                if field[0] == "msgstr":
+                    entry["msgstr"][field[1]] += _unquote(line)
+                else:
+                    entry[field[0]] += _unquote(line)
+            else:
+                keyword = line.split(" ", 1)[0]
+                value = _unquote(line)
+                if keyword.startswith("msgstr"):
+                    index = int(keyword[7:-1]) if "[" in keyword else None
+                    entry["msgstr"][index] = value
+                    field = ("msgstr", index)
+                else:
+                    entry[keyword] = value
+                    field = (keyword,)
+        if "msgid" in entry:
+            entries.append(entry)
+    return entries
+
+
+# A printf directive as Python's %-formatting reads it (%(name)s, %s, %d, %.1f …); `%%` is a
+# literal percent sign, not a placeholder. Brace fields are {0}, {name}, {name!r:>10} …
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
+_BRACE = re.compile(r"\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
+# HTML markup kept in msgids (not “<token>”-style metavariables in help texts).
+_HTML_TAG = re.compile(r"</?(?:a|abbr|b|br|code|em|i|kbd|p|small|span|strong)\b[^<>]*>")
+
+
+def _placeholders(text: str, flags: set[str]) -> list[str]:
+    found = []
+    if "python-format" in flags:
+        found += [p for p in _PERCENT.findall(text) if p != "%%"]
+    else:  # named placeholders are unambiguous even without the flag
+        found += re.findall(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]", text)
+    if "python-brace-format" in flags:
+        found += _BRACE.findall(text)
+    return sorted(found)
+
+
+def test_catalogue_entries_are_all_translated_and_keep_their_placeholders():
+    entries = _po_entries(PO.read_text(encoding="utf-8"))
+    header, entries = entries[0], entries[1:]
+    assert header["msgid"] == "" and "Plural-Forms: nplurals=2;" in header["msgstr"][None]
+    assert len(entries) > 1000  # the whole interface, not the stale ~740 of before
+
+    problems = []
+    for e in entries:
+        label = e["msgid"][:60]
+        if "fuzzy" in e["flags"]:
+            problems.append(("fuzzy", label))
+        if "msgid_plural" in e:
+            if sorted(e["msgstr"]) != [0, 1]:
+                problems.append(("plural forms", label, sorted(e["msgstr"])))
+                continue
+        elif list(e["msgstr"]) != [None]:
+            problems.append(("msgstr[n] without msgid_plural", label))
+            continue
+        for index, text in e["msgstr"].items():
+            source = e["msgid_plural"] if index and "msgid_plural" in e else e["msgid"]
+            if not text.strip():
+                problems.append(("empty", label, index))
+                continue
+            want = _placeholders(source, e["flags"])
+            got = _placeholders(text, e["flags"])
+            if "msgid_plural" in e and index == 0 and got != want:
+                # the singular may leave out the count only when its msgid does
+                want = _placeholders(e["msgid"], e["flags"])
+            if got != want:
+                problems.append(("placeholders", label, index, want, got))
+            lead, trail = re.match(r"\s*", source).group(0), re.search(r"\s*$", source).group(0)
+            if not (text.startswith(lead) and text.endswith(trail)):
+                problems.append(("leading/trailing whitespace", label, index))
+            if sorted(_HTML_TAG.findall(source)) != sorted(_HTML_TAG.findall(text)):
+                problems.append(("HTML tags", label, index))
+    assert problems == []
+
+
+# Letters that occur in Vietnamese but not in English text.
+_VIETNAMESE = re.compile(
+    "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.I
+)
+
+
+def test_signed_in_home_page_in_english_has_no_vietnamese_heading(client):
+    from html.parser import HTMLParser
+
+    from django.utils import timezone
+
+    from scoring import calendar
+    from scoring.enums import Phase
+    from tests.factories import RoleKind, make_group, make_period, make_unit, make_user
+
+    group = make_group("so", "Departments")
+    period = make_period(
+        2024,
+        Phase.SELF_ASSESSMENT,
+        groups=[group],
+        self_assessment_deadline=calendar.day_end(
+            calendar.add_working_days(timezone.localdate(), 5)
+        ),
+    )
+    period.name = "PAR 2024"  # data, not interface: the factory's default name is Vietnamese
+    period.save()
+    make_unit(group, "U001", "Department of Justice")
+    secretary = make_user(RoleKind.SECRETARIAT, year=period.year, username="secretary")
+    secretary.full_name = "Tran Thu Ky"
+    secretary.save()
+    client.force_login(secretary)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+
+    class Texts(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.headings, self.texts = [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in {"br", "img", "input", "meta", "link", "hr"}:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+        def handle_data(self, data):
+            if data.strip() and not {"script", "style"} & set(self.stack):
+                self.texts.append(data.strip())
+                if {"h1", "h2", "h3", "legend", "th"} & set(self.stack):
+                    self.headings.append(data.strip())
+
+    page = Texts()
+    page.feed(html)
+    # The headings of a secretariat's home in self-assessment, in English …
+    for heading in ("Hello, Tran Thu Ky", "To do now", "Current assessment period", "Your roles"):
+        assert heading in page.headings, (heading, page.headings)
+    assert "Tasks" in page.headings and "Secretariat (2024)" in page.texts
+    # … and no Vietnamese left in a heading, nor anywhere else on the page: the data above is
+    # English, so Vietnamese letters can only come from a string missing from the catalogue.
+    # The switcher names the other language in that language.
+    assert [h for h in page.headings if _VIETNAMESE.search(h)] == []
+    assert [t for t in page.texts if _VIETNAMESE.search(t) and t != "Tiếng Việt"] == []
+    assert "Xin chào" not in html and "Kỳ đánh giá hiện tại" not in html
