@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from parindex import accounts
@@ -9,6 +10,8 @@ from parindex.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The scripts' own messages (djangojs catalogue): gettext() and interpolate() in JS.
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("dang-nhap/", accounts.ThrottledLoginView.as_view(), name="login"),
     path("dang-nhap/ma-xac-thuc/", accounts.totp_verify, name="totp_verify"),
     path("tai-khoan/xac-thuc-hai-buoc/", accounts.totp_enrol, name="totp_enrol"),

@@ -12,6 +12,9 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+# The scripts' catalogue (gettext() in static/js, served by /i18n/js/).
+JS_PO = PO.with_name("djangojs.po")
+CATALOGUES = pytest.mark.parametrize("po", [PO, JS_PO], ids=["django", "djangojs"])
 MSGFMT = shutil.which("msgfmt")
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +64,10 @@ def test_switcher_is_a_plain_form_without_inline_script(client):
     assert not re.search(r"\son[a-z]+=", form)
 
 
-def test_po_has_no_fuzzy_or_empty_translations():
+@CATALOGUES
+def test_po_has_no_fuzzy_or_empty_translations(po):
     """A dependency-free look at the .po; msgfmt below gives the authoritative count."""
-    text = PO.read_text(encoding="utf-8")
+    text = po.read_text(encoding="utf-8")
     assert not re.search(r"^#,.*\bfuzzy\b", text, re.M)
     # An empty msgstr is `msgstr ""` (or `msgstr[n] ""`) not followed by a continuation line;
     # only the header entry (msgid "") may have one.
@@ -72,9 +76,10 @@ def test_po_has_no_fuzzy_or_empty_translations():
 
 
 @pytest.mark.skipif(MSGFMT is None, reason="gettext's msgfmt is not installed")
-def test_catalogue_is_complete_and_compiled(tmp_path):
+@CATALOGUES
+def test_catalogue_is_complete_and_compiled(tmp_path, po):
     out = subprocess.run(
-        [MSGFMT, "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(PO)],
+        [MSGFMT, "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(po)],
         capture_output=True,
         text=True,
         check=True,
@@ -83,7 +88,10 @@ def test_catalogue_is_complete_and_compiled(tmp_path):
     assert re.fullmatch(r"\d+ translated messages?\.", stats), stats
 
     # The committed .mo says the same as the .po (i.e. compilemessages was re-run).
-    with MO.open("rb") as committed, (tmp_path / "django.mo").open("rb") as fresh:
+    with (
+        po.with_suffix(".mo").open("rb") as committed,
+        (tmp_path / "django.mo").open("rb") as fresh,
+    ):
         assert gettext.GNUTranslations(committed)._catalog == (
             gettext.GNUTranslations(fresh)._catalog
         )
@@ -149,7 +157,7 @@ _HTML_TAG = re.compile(r"</?(?:a|abbr|b|br|code|em|i|kbd|p|small|span|strong)\b[
 
 def _placeholders(text: str, flags: set[str]) -> list[str]:
     found = []
-    if "python-format" in flags:
+    if "python-format" in flags or "javascript-format" in flags:
         found += [p for p in _PERCENT.findall(text) if p != "%%"]
     else:  # named placeholders are unambiguous even without the flag
         found += re.findall(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]", text)
@@ -158,11 +166,12 @@ def _placeholders(text: str, flags: set[str]) -> list[str]:
     return sorted(found)
 
 
-def test_catalogue_entries_are_all_translated_and_keep_their_placeholders():
-    entries = _po_entries(PO.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("po, least", [(PO, 1000), (JS_PO, 10)], ids=["django", "djangojs"])
+def test_catalogue_entries_are_all_translated_and_keep_their_placeholders(po, least):
+    entries = _po_entries(po.read_text(encoding="utf-8"))
     header, entries = entries[0], entries[1:]
     assert header["msgid"] == "" and "Plural-Forms: nplurals=2;" in header["msgstr"][None]
-    assert len(entries) > 1000  # the whole interface, not the stale ~740 of before
+    assert len(entries) >= least  # the whole interface, not the stale ~740 of before
 
     problems = []
     for e in entries:
@@ -264,3 +273,30 @@ def test_signed_in_home_page_in_english_has_no_vietnamese_heading(client):
     assert [h for h in page.headings if _VIETNAMESE.search(h)] == []
     assert [t for t in page.texts if _VIETNAMESE.search(t) and t != "Tiếng Việt"] == []
     assert "Xin chào" not in html and "Kỳ đánh giá hiện tại" not in html
+
+
+def test_the_scripts_messages_follow_the_language(client):
+    """/i18n/js/ serves the djangojs catalogue: English with the cookie, nothing to translate
+    in Vietnamese (the msgids are the Vietnamese text the scripts fall back to)."""
+    english = "The denominator must be greater than 0."
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/i18n/js/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert english in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert english not in client.get("/i18n/js/").content.decode()
+
+
+def test_scripts_hold_no_untranslated_vietnamese_message():
+    """Every Vietnamese string literal in our scripts goes through gettext()."""
+    problems = []
+    for script in sorted((ROOT / "static" / "js").glob("*.js")):
+        for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("//")[0]
+            if code.lstrip().startswith("*"):
+                continue  # a comment block's line
+            for literal in re.findall(r'"([^"\\]*)"', code):
+                if _VIETNAMESE.search(literal) and f'gettext("{literal}")' not in code:
+                    problems.append(f"{script.name}:{number}: {literal}")
+    assert problems == []

@@ -6,6 +6,13 @@
 (function () {
   "use strict";
 
+  // Messages through the djangojs catalogue (/i18n/js/, loaded before this file).
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, args) {
+    var i = 0;
+    return text.replace(/%s/g, function () { return String(args[i++]); });
+  };
+
   function block(el) { return el.closest(".evidence[data-upload-url]"); }
 
   function csrfToken(container) {
@@ -47,14 +54,14 @@
         return;
       }
       if (progress) { progress.hidden = true; }
-      var message = "Không thực hiện được thao tác (mã " + xhr.status + ").";
+      var message = interpolate(gettext("Không thực hiện được thao tác (mã %s)."), [xhr.status]);
       try { message = JSON.parse(xhr.responseText).error || message; } catch (e) { /* not JSON */ }
-      if (xhr.status === 404) { message = "Không tìm thấy hoặc bạn không có quyền thực hiện."; }
+      if (xhr.status === 404) { message = gettext("Không tìm thấy hoặc bạn không có quyền thực hiện."); }
       showError(container, message);
     });
     xhr.addEventListener("error", function () {
       if (progress) { progress.hidden = true; }
-      showError(container, "Mất kết nối khi tải lên, vui lòng thử lại.");
+      showError(container, gettext("Mất kết nối khi tải lên, vui lòng thử lại."));
     });
     xhr.send(body);
   }

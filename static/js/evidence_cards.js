@@ -4,6 +4,13 @@
  * delegated on document, so cards inserted later (after an upload) work too. */
 (function () {
   "use strict";
+
+  // Messages through the djangojs catalogue (/i18n/js/, loaded before this file).
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, args) {
+    var i = 0;
+    return text.replace(/%s/g, function () { return String(args[i++]); });
+  };
   if (window.parEvidenceCards) { return; }
   window.parEvidenceCards = true;
 
@@ -44,9 +51,9 @@
         if (result[1] && result[1].indexOf("evidence-card") >= 0) {
           replace(card, result[1]);
         } else {
-          window.alert("Không lưu được (mã " + result[0] + ").");
+          window.alert(interpolate(gettext("Không lưu được (mã %s)."), [result[0]]));
         }
       })
-      .catch(function () { window.alert("Mất kết nối, vui lòng thử lại."); });
+      .catch(function () { window.alert(gettext("Mất kết nối, vui lòng thử lại.")); });
   });
 })();

@@ -9,6 +9,13 @@
 (function () {
   "use strict";
 
+  // Messages through the djangojs catalogue (/i18n/js/, loaded before this file).
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, args) {
+    var i = 0;
+    return text.replace(/%s/g, function () { return String(args[i++]); });
+  };
+
   var FIELD_NAMES = ["answer", "level", "value", "numerator", "denominator", "sipas", "count",
     "explanation"];
 
@@ -52,8 +59,8 @@
       if (v.numerator === "" && v.denominator === "") return null;
       var num = parseNumber(v.numerator), den = parseNumber(v.denominator);
       if (isNaN(num) || isNaN(den)) return null;
-      if (den <= 0) return { error: "Mẫu số phải lớn hơn 0." };
-      if (num < 0 || num > den) return { error: "Tử số phải nằm trong khoảng từ 0 đến mẫu số." };
+      if (den <= 0) return { error: gettext("Mẫu số phải lớn hơn 0.") };
+      if (num < 0 || num > den) return { error: gettext("Tử số phải nằm trong khoảng từ 0 đến mẫu số.") };
       var percent = num / den * 100;
       var points;
       if (params.table) {
@@ -62,7 +69,7 @@
         var threshold = parseNumber(params.threshold == null ? "100" : params.threshold);
         points = percent >= threshold ? max : percent * max / threshold;
       }
-      return { points: q2(points), note: "tỷ lệ " + vn(percent) + "%" };
+      return { points: q2(points), note: interpolate(gettext("tỷ lệ %s"), [vn(percent) + "%"]) };
     }
     if (method === "survey") {
       var sipas = parseNumber(v.sipas);
@@ -165,8 +172,9 @@
     } else if (result.error) {
       output.textContent = result.error;
     } else {
-      output.textContent = "≈ " + vn(result.points) + " điểm (tạm tính" +
-        (result.note ? ", " + result.note : "") + ")";
+      output.textContent = result.note
+        ? interpolate(gettext("≈ %s điểm (tạm tính, %s)"), [vn(result.points), result.note])
+        : interpolate(gettext("≈ %s điểm (tạm tính)"), [vn(result.points)]);
     }
   }
 

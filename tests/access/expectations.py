@@ -348,6 +348,7 @@ APPRAISE_A11 = {"answer": "true", "comment": "Có kế hoạch ban hành đúng 
 ROWS: list[Row] = [
     # --- sign-in and the site (no data; the sign-in journeys: tests/reliability) ----------
     Row("healthz", EVERYONE, NOBODY),
+    Row("javascript_catalog", EVERYONE, NOBODY),
     Row(
         "login",
         EVERYONE,

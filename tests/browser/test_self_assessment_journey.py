@@ -197,3 +197,20 @@ def test_self_assessment_unsent_text_restored_after_reload(browser_page, journey
     from scoring.models import LeafScore
 
     assert LeafScore.objects.get(criterion=nodes["2.1"]).explanation == ("Giải trình chưa gửi được")
+
+
+def test_the_forms_live_messages_in_english(browser_page, journey, live_server):
+    """The scripts' messages come from the djangojs catalogue: with English chosen, the
+    preview and its refusal are English (the server's own messages are tested in test_i18n)."""
+    page, nodes = browser_page, journey["nodes"]
+    log_in(page, "chuyenvien")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"/ho-so/{journey['assessment'].id}/linh-vuc/2/")
+    ratio = leaf(page, nodes["2.2"])
+    ratio.locator("input[name=numerator]").fill("90")
+    ratio.locator("input[name=denominator]").fill("100")
+    expect(ratio.locator(".leaf-preview")).to_contain_text(
+        "≈ 1,89 points (provisional, rate 90,00%)"
+    )
+    ratio.locator("input[name=denominator]").fill("0")
+    expect(ratio.locator(".leaf-preview")).to_have_text("The denominator must be greater than 0.")
