@@ -7,9 +7,9 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Thẩm định")
 
     def ready(self):
-        from scoring.services import approval_checks
+        # scoring comes first in the order of the apps: it asks scoring.hooks, filled here.
+        from scoring import hooks
 
         from .selectors import approved_ever
 
-        if approved_ever not in approval_checks:  # the audit trail marks later changes
-            approval_checks.append(approved_ever)
+        hooks.register(hooks.approval_checks, approved_ever)  # later changes are marked

@@ -19,6 +19,7 @@ from scoring import calendar, engine, workflow
 from scoring import rules as scoring_rules
 from scoring.enums import AssessmentStatus, AuditAction, Phase, Stage, UnsubmittedPolicy
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period
+from scoring.sealing import results_seal
 from scoring.services import (
     StaleVersionError,
     audit_record,
@@ -27,6 +28,7 @@ from scoring.services import (
     leaf_score_points,
     leaf_score_write,
     leaf_scores_copy,
+    results_compute,
     score_json,
 )
 from scoring.tabular import CSV, TableError, line_error, table_read
@@ -35,7 +37,7 @@ from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
 from units.rules import home_unit_ids, is_appraiser
 
-from . import moves
+from . import moves, signals
 from .enums import CouncilDecision, CrossCheckDecision, CrossCheckKind, NotificationKind
 from .models import (
     Assignment,
@@ -234,18 +236,6 @@ def phase_move_problems(
     return problems
 
 
-def _index_job(*, actor, period: Period, stage: str) -> None:
-    """Queue the index job on commit (through the reports app's run record when present)."""
-    try:
-        from reports.services import index_run_request
-    except ImportError:
-        from scoring.tasks import results_compute_task
-
-        transaction.on_commit(lambda: results_compute_task.delay(period.id, stage))
-        return
-    index_run_request(actor=actor, period=period, stage=stage)
-
-
 class MoveNotConfirmed(ValidationError):
     """The move has consequences (appraisal.moves) and was not confirmed: nothing changed."""
 
@@ -298,14 +288,14 @@ def phase_move(
         period.published_at = None
         fields.append("published_at")
     if workflow.rules_of(to_phase).frozen:  # publishing: computed and sealed at once
-        from scoring.services import results_compute, results_seal
-
         results_compute(period=period, stage=Stage.FINAL)
         results_seal(period=period)
         period.published_at = timezone.now()
         fields.append("published_at")
     elif step.computes:
-        _index_job(actor=actor, period=period, stage=step.computes)
+        signals.round_closed.send(
+            sender=phase_move, actor=actor, period=period, stage=step.computes
+        )
     period.phase = to_phase
     period.save(update_fields=fields)
     entry = audit_record(

@@ -33,7 +33,7 @@ from scoring.enums import AuditAction, Stage
 from scoring.models import Assessment, Criterion
 from scoring.services import audit_record
 
-from . import checks, clamav, reading
+from . import checks, clamav, reading, selectors
 from .enums import ReadingField, ReadingState, ScanStatus
 from .models import (
     EvidenceFile,
@@ -665,4 +665,12 @@ def evidence_warnings_confirm(
     _require(actor.has_perm("scoring.submit_assessment", assessment))
     return WarningsConfirmation.objects.create(
         assessment=assessment, confirmed_by=actor, warnings=list(warnings)
+    )
+
+
+def dossier_warnings_confirm(*, actor, assessment: Assessment, warnings) -> WarningsConfirmation:
+    """At submit: keep the dossier's warnings (selectors.evidence_warnings_by_criterion) that
+    the head confirmed knowing, as plain data (scoring asks this through scoring.hooks)."""
+    return evidence_warnings_confirm(
+        actor=actor, assessment=assessment, warnings=selectors.evidence_warnings_snapshot(warnings)
     )

@@ -13,16 +13,14 @@ from decimal import Decimal
 from scoring import engine
 from scoring.enums import ResultSource, Stage
 from scoring.models import Period, Result
-from scoring.services import (
+from scoring.sealing import (
     RESULT_FIELDS_HASHED,
-    assessment_scores_compute,
-    computation_standings,
     results_digest,
     results_hash,
     results_inputs_hash,
     score_text,
 )
-from scoring.services import _details as result_details  # the index job's own details shape
+from scoring.services import assessment_scores_compute, computation_standings, result_details
 from units.models import Unit
 
 
@@ -68,7 +66,7 @@ def results_expected(*, period: Period, stage: str = Stage.FINAL) -> dict[str, d
 
 
 def _hash_rows(rows: dict[str, dict]) -> str:
-    """The index job's own digest (scoring.services.results_digest) over in-memory rows."""
+    """The index job's own digest (scoring.sealing.results_digest) over in-memory rows."""
 
     def rounded(value):
         return None if value is None else engine.q2(value)

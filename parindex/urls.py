@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from parindex import accounts
+from parindex import accounts, views
 from parindex.health import healthz
 
 urlpatterns = [
@@ -25,5 +25,6 @@ urlpatterns = [
     path("tham-dinh/", include("appraisal.urls")),
     path("thong-bao/", include("appraisal.urls_notifications")),
     path("du-lieu-mo/", include("reports.urls_open")),
+    path("", views.home, name="home"),
     path("", include("scoring.urls")),
 ]

@@ -114,6 +114,11 @@ def index_run_request(*, actor, period: Period, stage: str = Stage.FINAL) -> Ind
     return run
 
 
+def index_run_on_round_closed(sender, *, actor, period: Period, stage: str, **kwargs) -> None:
+    """A round closed (appraisal.signals.round_closed): its index job, recorded and queued."""
+    index_run_request(actor=actor, period=period, stage=stage)
+
+
 def _index_run_update(run_id: int, **fields) -> None:
     IndexRun.objects.filter(pk=run_id).update(**fields)
 

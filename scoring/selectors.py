@@ -14,7 +14,7 @@ from django.http import Http404
 
 from units.models import Group
 
-from . import engine, lineage, rules, workflow
+from . import engine, hooks, lineage, rules, workflow
 from .enums import Stage
 from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
 
@@ -291,29 +291,16 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
 # and the evidence are each read once and joined in memory.
 
 
-def _evidence_selectors():
-    """The evidence app's selectors, or None while that app is not built yet."""
-    try:
-        from evidence import selectors as evidence_selectors
-    except ImportError:
-        return None
-    if not hasattr(evidence_selectors, "evidence_counts"):
-        return None
-    return evidence_selectors
-
-
 def evidence_counts_of(*, assessment) -> dict[int, int]:
     """Evidence files linked to each leaf of the assessment: {criterion id: count}."""
-    module = _evidence_selectors()
-    return dict(module.evidence_counts(assessment=assessment)) if module else {}
+    return dict(hooks.evidence.counts(assessment=assessment)) if hooks.evidence else {}
 
 
 def evidence_warnings_of(*, actor, assessment):
     """The evidence warnings per leaf for the completeness check (None without the app)."""
-    module = _evidence_selectors()
-    if module is None or not hasattr(module, "evidence_warnings_by_criterion"):
+    if hooks.evidence is None:
         return None
-    return module.evidence_warnings_by_criterion(actor=actor, assessment=assessment)
+    return hooks.evidence.warnings(actor=actor, assessment=assessment)
 
 
 def own_assessment_get(*, actor, assessment_id: int) -> Assessment:
@@ -460,8 +447,7 @@ def completeness_by_assessment(*, period: Period, assessments) -> dict[int, Comp
         "assessment_id", "criterion_id"
     ):
         exemptions[exemption.assessment_id][exemption.criterion_id] = exemption
-    module = _evidence_selectors()
-    counts = module.evidence_counts_by_assessment(period=period) if module else {}
+    counts = hooks.evidence.counts_by_assessment(period=period) if hooks.evidence else {}
     return {
         a.id: _completeness(
             _SelfState(
@@ -628,9 +614,9 @@ def field_form_rows(*, actor, assessment: Assessment, field_code: str) -> tuple[
     )
     if field_node is None:
         raise Http404
-    module = _evidence_selectors()
-    by_criterion = module.evidence_by_criterion(assessment=assessment) if module else {}
-    files = list(module.evidence_files(assessment=assessment)) if module else []
+    evidence = hooks.evidence
+    by_criterion = evidence.by_criterion(assessment=assessment) if evidence else {}
+    files = list(evidence.files(assessment=assessment)) if evidence else []
     wanted = {field_node.id}
     for leaf_id in state.maxima:
         if leaf_id in state.ancestors and field_node.id in (*state.ancestors[leaf_id], leaf_id):
@@ -687,16 +673,7 @@ def leaf_form_row(*, actor, assessment: Assessment, criterion_id: int) -> FormRo
 
 def evidence_enabled() -> bool:
     """Whether the evidence app's leaf block can be included in the forms."""
-    if _evidence_selectors() is None:
-        return False
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    try:
-        get_template("evidence/_leaf_evidence.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
+    return hooks.evidence is not None
 
 
 def self_deadline_passed(*, assessment: Assessment) -> bool:
