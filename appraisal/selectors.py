@@ -212,15 +212,13 @@ class UnitOverview:
 
 def round_overview(*, period: Period) -> list[UnitOverview]:
     """Per unit: self vs round-1 index and what is still open (fixed queries)."""
-    from scoring.services import assessment_scores_compute
-
     self_idx = {
         c.assessment_id: c.score.index
-        for c in assessment_scores_compute(period=period, stage=Stage.SELF)
+        for c in scoring_selectors.assessment_scores_compute(period=period, stage=Stage.SELF)
     }
     round1_idx = {
         c.assessment_id: c.score.index
-        for c in assessment_scores_compute(period=period, stage=Stage.ROUND1)
+        for c in scoring_selectors.assessment_scores_compute(period=period, stage=Stage.ROUND1)
     }
     counts = defaultdict(lambda: [0, 0, 0])
     scored_in_round1 = set()  # before round 1 starts there is no round-1 index to show

@@ -1,7 +1,7 @@
 """Integrity of published results: recompute a year in memory and compare with what is stored.
 
-Nothing here writes. The recomputation is the index job's own (scoring.services
-`assessment_scores_compute` + `computation_standings`), so a difference means the stored
+Nothing here writes. The recomputation is the index job's own (scoring.selectors
+`assessment_scores_compute` + scoring.services `computation_standings`), so a difference means the stored
 results were changed after the fact or the scores changed after publication.
 """
 
@@ -20,7 +20,8 @@ from scoring.sealing import (
     results_inputs_hash,
     score_text,
 )
-from scoring.services import assessment_scores_compute, computation_standings, result_details
+from scoring.selectors import assessment_scores_compute
+from scoring.services import computation_standings, result_details
 from units.models import Unit
 
 

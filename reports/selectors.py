@@ -19,7 +19,7 @@ from scoring import selectors as scoring_selectors
 from scoring.enums import AssessmentStatus, DeadlineKind, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
 from scoring.rules import unit_deadline
-from scoring.services import assessment_scores_compute
+from scoring.selectors import assessment_scores_compute
 from scoring.workflow import UnitYear
 from units.models import Group, Unit
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from units.models import Group
 
 from . import engine, hooks, lineage, rules, workflow
+from .computation import LeafSpec, score_sums
 from .enums import Stage
 from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
 
@@ -70,18 +71,6 @@ def result_list(*, actor):
 
 
 # --- the criteria tree -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LeafSpec:
-    criterion_id: int
-    code: str
-    kind: str
-    method: str
-    params: dict
-    ancestor_ids: tuple[int, ...]
-    ancestor_codes: tuple[str, ...]
-    maxima: dict[int, Decimal]  # group id → maximum
 
 
 def criteria_leaves(*, period: Period) -> list[LeafSpec]:
@@ -480,8 +469,6 @@ def running_total(*, actor, assessment: Assessment) -> tuple[RunningTotal, dict]
     """The SELF-stage total of the dossier so far and the sub-indexes by node code."""
     if not actor.has_perm("scoring.view_own_assessment", assessment):
         raise Http404
-    from .services import assessment_scores_compute  # services import this module
-
     (computation,) = assessment_scores_compute(
         period=assessment.period, stage=Stage.SELF, assessment_ids=[assessment.id]
     )
@@ -679,3 +666,79 @@ def evidence_enabled() -> bool:
 def self_deadline_passed(*, assessment: Assessment) -> bool:
     """Past the unit's self-assessment deadline (scoring.rules decides the deadline)."""
     return rules.self_deadline_passed(assessment)
+
+
+# --- a stage's scores, computed from the stored leaf scores (no writes) -----------------
+
+
+def period_thresholds(period: Period) -> engine.BandThresholds:
+    return engine.BandThresholds(
+        tot=period.band_tot_min, kha=period.band_kha_min, trung_binh=period.band_trung_binh_min
+    )
+
+
+@dataclass(frozen=True)
+class UnitComputation:
+    assessment_id: int
+    unit_id: int
+    group_id: int
+    score: engine.UnitScore
+    band: str
+    band_before_downgrade: str | None
+    downgraded: bool
+    unit_code: str = ""
+    # Never submitted (a draft once the appraisal started) and, by the year's setting,
+    # left out of the ranking (scoring.rules.left_out_of_ranking).
+    not_submitted: bool = False
+    left_out: bool = False
+
+
+def assessment_scores_compute(
+    *, period: Period, stage: str, assessment_ids: list[int] | None = None
+) -> list[UnitComputation]:
+    """Each unit's score, index and band at a stage, from stored leaf scores (no writes).
+
+    A fixed number of queries whatever the number of units and leaves.
+    """
+    leaves = criteria_leaves(period=period)
+    bonus_caps = dict(
+        PeriodGroup.objects.filter(period=period).values_list("group_id", "bonus_cap")
+    )
+    assessments = Assessment.objects.filter(period=period).select_related("unit")
+    if assessment_ids is not None:
+        assessments = assessments.filter(pk__in=assessment_ids)
+    assessments = list(assessments)
+    sums = score_sums(leaves=leaves, assessments=assessments, stage=stage)
+    thresholds = period_thresholds(period)
+    appraisal_started = workflow.rules_of(period.phase).appraisal_started
+    computations = []
+    for assessment in assessments:
+        assessment.period = period  # the rules below read it: no query per unit
+        group_id = assessment.group_id
+        score = engine.unit_score_from_sums(
+            sums[assessment.id],
+            bonus_cap=bonus_caps.get(group_id, Decimal("0")),
+            cap_at_100=period.cap_index_at_100,
+        )
+        if score.index is None:
+            band, before, downgraded = engine.YEU, None, False
+        else:
+            before = engine.band_for(score.index, thresholds)
+            band, downgraded = engine.apply_downgrade(
+                before, assessment.late_dossier_percent, period.downgrade_late_percent
+            )
+        computations.append(
+            UnitComputation(
+                assessment_id=assessment.id,
+                unit_id=assessment.unit_id,
+                group_id=group_id,
+                score=score,
+                band=band,
+                band_before_downgrade=before,
+                downgraded=downgraded,
+                unit_code=assessment.unit.code,
+                not_submitted=rules.never_submitted(assessment, appraisal_started),
+                left_out=rules.left_out_of_ranking(assessment, appraisal_started),
+            )
+        )
+    return computations
