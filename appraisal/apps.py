@@ -7,7 +7,8 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Thẩm định")
 
     def ready(self):
-        # scoring comes first in the order of the apps: it asks scoring.hooks, filled here.
+        # Imported here: apps.py loads before the models (Django), and scoring, first in the
+        # order of the apps, asks scoring.hooks, which this app fills.
         from scoring import hooks
 
         from .selectors import approved_ever

@@ -121,7 +121,6 @@ DATES: tuple[DateSpec, ...] = (
         gettext_lazy("ngày quyết định công bố"),
     ),
 )
-DATE_NAMES = tuple(spec.name for spec in DATES)
 
 
 def _vn(day: date) -> str:

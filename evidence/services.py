@@ -447,7 +447,7 @@ def _reading_queue(evidence_file: EvidenceFile) -> None:
     if not reading_enabled():
         return
     EvidenceReading.objects.get_or_create(file=evidence_file)
-    from .tasks import evidence_read_task  # tasks call the services
+    from .tasks import evidence_read_task  # tasks import the services (Celery's pair)
 
     file_id = evidence_file.pk
     transaction.on_commit(lambda: evidence_read_task.delay(file_id))
@@ -549,7 +549,7 @@ def evidence_reading_run(*, file_id: int, allow_ocr: bool = False) -> str:
         with _local_copy(evidence_file.storage_key) as path:
             result = reading.read_document(path, trust_roots=_trust_roots(), allow_ocr=allow_ocr)
     except reading.NeedsOcr:
-        from .tasks import evidence_ocr_task  # tasks call the services
+        from .tasks import evidence_ocr_task  # tasks import the services (Celery's pair)
 
         queue = getattr(settings, "EVIDENCE_OCR_QUEUE", "") or None
         transaction.on_commit(lambda: evidence_ocr_task.apply_async((file_id,), queue=queue))

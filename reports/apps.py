@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo")
 
     def ready(self):
-        # Models are ready only now; the appraisal asks for the index job by its signal.
+        # Imported here: apps.py loads before the models (Django); the appraisal asks for
+        # the index job by its signal.
         from appraisal.signals import round_closed
 
         from .services import index_run_on_round_closed

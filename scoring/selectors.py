@@ -17,7 +17,16 @@ from units.models import Group
 from . import engine, hooks, lineage, rules, workflow
 from .computation import LeafSpec, score_sums
 from .enums import Stage
-from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
+from .models import (
+    Assessment,
+    Criterion,
+    CriterionMax,
+    Exemption,
+    LeafScore,
+    Period,
+    PeriodGroup,
+    Result,
+)
 
 PHASES_OPEN = workflow.phases_where(lambda r: not r.frozen)
 PHASES_PUBLIC = workflow.phases_where(lambda r: r.results_public)
@@ -338,8 +347,6 @@ def _tree_order(nodes: list) -> tuple[list, dict[int, int], dict[int, tuple[int,
 
 
 def _self_state(assessment: Assessment) -> _SelfState:
-    from .models import Exemption, LeafScore
-
     nodes, depth, ancestors = _tree_order(
         list(Criterion.objects.filter(period_id=assessment.period_id))
     )
@@ -417,8 +424,6 @@ def completeness_by_assessment(*, period: Period, assessments) -> dict[int, Comp
     """The completeness check of many dossiers of a year (the submission tracker), in a
     fixed number of queries: the tree, the maxima of every group, the self scores and
     exemptions of the year and its evidence counts are read once and shared."""
-    from .models import Exemption, LeafScore
-
     nodes, depth, ancestors = _tree_order(list(Criterion.objects.filter(period=period)))
     by_id = {n.id: n for n in nodes}
     maxima: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -579,7 +584,7 @@ class FormRow:
         return json.dumps(self.criterion.params or {}, ensure_ascii=False)
 
 
-def _level_options(criterion: Criterion, maximum: Decimal) -> list[LevelOption]:
+def level_options(criterion: Criterion, maximum: Decimal) -> list[LevelOption]:
     return [
         LevelOption(
             key=str(level["key"]),
@@ -634,7 +639,7 @@ def field_form_rows(*, actor, assessment: Assessment, field_code: str) -> tuple[
                 links=links,
                 other_files=[f for f in files if f.pk not in linked_ids],
                 evidence_count=state.evidence_counts.get(node.id, len(links)),
-                level_options=_level_options(node, maximum),
+                level_options=level_options(node, maximum),
             )
         )
     return field_node, rows
