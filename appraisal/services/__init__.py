@@ -29,6 +29,7 @@ from .crosschecks import (
 from .guards import (
     assessment_lock,
     comment_required_if_changed,
+    is_team_member,
     period_lock,
     permission_require,
     phase_label,
@@ -39,6 +40,7 @@ from .notifications import (
     agency_groups,
     agency_user_ids,
     assignments_notify,
+    role_user_ids,
     supplement_requests_notify,
     team_user_ids,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "deadline_reminders_send",
     "decision_record",
     "home_unit_values_queue",
+    "is_team_member",
     "item_check",
     "items_complete",
     "period_lock",
@@ -97,6 +100,7 @@ __all__ = [
     "phase_move",
     "phase_move_problems",
     "refuse_frozen",
+    "role_user_ids",
     "score_json",
     "supplement_evidence_upload",
     "supplement_explanation_set",

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from scoring.enums import AuditAction
 from scoring.models import Period
 from scoring.services import audit_record
+from units.enums import RoleKind
 
 from ..enums import CouncilDecision, NotificationKind
 from ..models import CouncilApproval
 from ..notifications import notify
 from .guards import period_lock, permission_require, refuse_frozen
-from .notifications import link, secretariat_user_ids
+from .notifications import link, role_user_ids
 
 
 @transaction.atomic
@@ -59,7 +60,7 @@ def council_approve(
         notify(
             kind=NotificationKind.COUNCIL,
             key=f"council:{period.year}:{approval.pk}:{approval.approved_at.isoformat()}",
-            user_ids=secretariat_user_ids(period),
+            user_ids=role_user_ids(period, RoleKind.SECRETARIAT),
             period=period,
             link=link("appraisal_council", period.year),
             title=_("Hội đồng: %(member)s không thông qua kết quả năm %(year)s")

@@ -18,7 +18,13 @@ from units.rules import home_unit_ids
 
 from ..enums import CrossCheckDecision, CrossCheckKind
 from ..models import Assignment, CrossCheck
-from .guards import assessment_lock, comment_required_if_changed, permission_require, refuse_frozen
+from .guards import (
+    assessment_lock,
+    comment_required_if_changed,
+    is_team_member,
+    permission_require,
+    refuse_frozen,
+)
 from .notifications import cross_check_notify
 
 
@@ -155,11 +161,7 @@ def cross_check_assign(*, actor, cross_check: CrossCheck, checker) -> CrossCheck
             _("Không thể giao thẩm định chéo cho thành viên thuộc chính đơn vị được thẩm định."),
             code="own_home_unit",
         )
-    if (
-        not Role.objects.for_year(period.year)
-        .filter(user=checker, kind=RoleKind.APPRAISER)
-        .exists()
-    ):
+    if not is_team_member(checker, period):
         raise ValidationError(
             _("Người được giao không phải thành viên Tổ giúp việc."), code="not_member"
         )

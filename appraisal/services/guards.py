@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from scoring import engine, workflow
 from scoring.enums import Phase, Stage
 from scoring.models import Assessment, LeafScore, Period
+from units.enums import RoleKind
+from units.models import Role
 
 
 def period_lock(period: Period) -> Period:
@@ -76,3 +78,8 @@ def comment_required_if_changed(assessment, criterion, value, comment: str) -> N
             },
             code="comment_required",
         )
+
+
+def is_team_member(user, period: Period) -> bool:
+    """A member of the year's working group (read now, not from the roles cached on the user)."""
+    return Role.objects.for_year(period.year).filter(user=user, kind=RoleKind.APPRAISER).exists()

@@ -37,37 +37,15 @@ def agency_user_ids(period: Period, unit_ids=None) -> set[int]:
     return set(roles.values_list("user_id", flat=True))
 
 
+def role_user_ids(period: Period, *kinds: str) -> set[int]:
+    """The people holding one of `kinds` in the year (roles with no year serve every year)."""
+    return set(
+        Role.objects.for_year(period.year).filter(kind__in=kinds).values_list("user_id", flat=True)
+    )
+
+
 def team_user_ids(period: Period) -> set[int]:
-    return set(
-        Role.objects.for_year(period.year)
-        .filter(kind=RoleKind.APPRAISER)
-        .values_list("user_id", flat=True)
-    )
-
-
-def leadership_user_ids(period: Period) -> set[int]:
-    return set(
-        Role.objects.for_year(period.year)
-        .filter(kind=RoleKind.LEADERSHIP)
-        .values_list("user_id", flat=True)
-    )
-
-
-def secretariat_user_ids(period: Period) -> set[int]:
-    return set(
-        Role.objects.for_year(period.year)
-        .filter(kind=RoleKind.SECRETARIAT)
-        .values_list("user_id", flat=True)
-    )
-
-
-def province_user_ids(period: Period) -> set[int]:
-    """The secretariat and council of the year (roles with no year serve every year)."""
-    return set(
-        Role.objects.for_year(period.year)
-        .filter(kind__in=[RoleKind.SECRETARIAT, RoleKind.COUNCIL])
-        .values_list("user_id", flat=True)
-    )
+    return role_user_ids(period, RoleKind.APPRAISER)
 
 
 def notify_groups(*, groups, **message) -> int:
@@ -108,7 +86,10 @@ def phase_notify(*, period: Period, old_phase: str, reason: str, key: str) -> No
         text += "\n" + _("Lý do: %(reason)s") % {"reason": reason}
     notify_groups(
         groups=[
-            (province_user_ids(period), link("appraisal_cycle", period.year)),
+            (
+                role_user_ids(period, RoleKind.SECRETARIAT, RoleKind.COUNCIL),
+                link("appraisal_cycle", period.year),
+            ),
             (team_user_ids(period), link("appraisal_queue", period.year)),
             (agency_user_ids(period), link("home")),
         ],
@@ -132,7 +113,11 @@ def results_published_notify(*, period: Period, key: str) -> None:
         Assessment.objects.filter(period=period),
         lambda _pk, code: link("reports:scorecard", period.year, code),
     )
-    everyone_else = team_user_ids(period) | province_user_ids(period) | leadership_user_ids(period)
+    everyone_else = (
+        team_user_ids(period)
+        | role_user_ids(period, RoleKind.SECRETARIAT, RoleKind.COUNCIL)
+        | role_user_ids(period, RoleKind.LEADERSHIP)
+    )
     notify_groups(
         groups=[*units, (everyone_else, link("ranking_year", period.year))],
         kind=NotificationKind.RESULTS,

@@ -20,7 +20,7 @@ from units.rules import home_unit_ids
 from .. import progress
 from ..models import Assignment
 from .crosschecks import home_unit_values_queue
-from .guards import permission_require, refuse_frozen
+from .guards import is_team_member, permission_require, refuse_frozen
 from .notifications import assignments_notify
 
 
@@ -76,11 +76,7 @@ def _check_assignable(period: Period, field: Criterion, unit: Unit, appraiser) -
             % {"unit": unit.code, "year": period.year},
             code="unit",
         )
-    if (
-        not Role.objects.for_year(period.year)
-        .filter(user=appraiser, kind=RoleKind.APPRAISER)
-        .exists()
-    ):
+    if not is_team_member(appraiser, period):
         raise ValidationError(
             _("%(user)s không phải thành viên Tổ giúp việc năm %(year)s.")
             % {"user": appraiser.username, "year": period.year},
