@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence.views import file_response
+from parindex.downloads import file_response
 from scoring import engine, workflow
 from scoring.enums import Stage
 from scoring.models import Criterion

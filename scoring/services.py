@@ -36,13 +36,6 @@ class PublishedYearError(Exception):
 # --- the audit trail -----------------------------------------------------------------------
 
 
-def evidence_warnings_confirm(*, actor, assessment: Assessment, warnings) -> None:
-    """Keep the evidence warnings the head submitted knowingly (the evidence app records them;
-    `warnings` as read by selectors.evidence_warnings_of)."""
-    if hooks.evidence is not None and warnings:
-        hooks.evidence.warnings_confirm(actor=actor, assessment=assessment, warnings=warnings)
-
-
 def audit_record(
     *,
     period: Period,
@@ -714,6 +707,13 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
     assessment.is_late = rules.self_deadline_passed(assessment, now)
     _submission_save(actor=actor, assessment=assessment, action=AuditAction.SUBMIT, old=old)
     return assessment
+
+
+def evidence_warnings_confirm(*, actor, assessment: Assessment, warnings) -> None:
+    """Keep the evidence warnings the head submitted knowingly (the evidence app records them;
+    `warnings` as read by selectors.evidence_warnings_of)."""
+    if hooks.evidence is not None and warnings:
+        hooks.evidence.warnings_confirm(actor=actor, assessment=assessment, warnings=warnings)
 
 
 @transaction.atomic
