@@ -203,7 +203,10 @@ def test_appraiser_desk_journey(browser_page, desk, tmp_path):
     expect(page.locator("#count-cross-checks")).to_have_text("0")
 
     # 8. Round 1 closes; the agency sees the comment, not the note nor its file.
-    services.phase_move(actor=desk["secretariat"], period=period, to_phase=Phase.ROUND1_CLOSED)
+    # Other items of the round are not done: the move lists that, and the secretariat confirms.
+    services.phase_move(
+        actor=desk["secretariat"], period=period, to_phase=Phase.ROUND1_CLOSED, confirm=True
+    )
     log_in(page, "chuyen_vien")
     page.goto(f"/tham-dinh/ho-so/{tuphap.id}/ket-qua/")
     expect(page.locator("#scorecard tr[data-code='1.2']")).to_contain_text(COMMENT)
