@@ -7,9 +7,10 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Thẩm định")
 
     def ready(self):
-        from scoring.services import approval_checks
+        # Imported here: apps.py loads before the models (Django), and scoring, first in the
+        # order of the apps, asks scoring.hooks, which this app fills.
+        from scoring import hooks
 
         from .selectors import approved_ever
 
-        if approved_ever not in approval_checks:  # the audit trail marks later changes
-            approval_checks.append(approved_ever)
+        hooks.register(hooks.approval_checks, approved_ever)  # later changes are marked

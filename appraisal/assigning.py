@@ -246,9 +246,9 @@ def assignment_plan_apply(*, actor, period: Period, mode: str = MODE_UNASSIGNED)
     """Apply the suggestion (computed again here, the same as the page showed unless the
     year changed meanwhile): every item it gives to someone other than its holder, each
     audited; members hear of their new items. Returns how many changed."""
-    services._require(actor, "appraisal.manage_cycle", period)
-    services._refuse_frozen(period)
-    period = services._lock_period(period)
+    services.permission_require(actor, "appraisal.manage_cycle", period)
+    services.refuse_frozen(period)
+    period = services.period_lock(period)
     plan = assignment_plan(period=period, mode=mode)
     if plan.stage is None:
         raise ValidationError(
@@ -256,12 +256,12 @@ def assignment_plan_apply(*, actor, period: Period, mode: str = MODE_UNASSIGNED)
         )
     changed = []
     for item in plan.changes:
-        assignment, did = services._assign(
+        assignment, did = services.assignment_give(
             actor=actor, period=period, field=item.field, unit=item.unit, appraiser=item.proposed
         )
         if did:
             changed.append(assignment)
-    services._assignments_notify(period, changed)
+    services.assignments_notify(period, changed)
     return len(changed)
 
 
@@ -270,8 +270,8 @@ def assignments_reassign(*, actor, period: Period, assignment_ids, appraiser) ->
     """Give several items of the year to one member at once (each audited; the member is
     told once). Items of the member's own home unit are taken, with a warning (see
     assignment_warnings): their scores are then cross-checked."""
-    services._require(actor, "appraisal.manage_cycle", period)
-    services._refuse_frozen(period)
+    services.permission_require(actor, "appraisal.manage_cycle", period)
+    services.refuse_frozen(period)
     ids = {int(pk) for pk in assignment_ids}
     if not ids:
         raise ValidationError(_("Hãy chọn ít nhất một mục phân công."), code="required")
@@ -281,12 +281,12 @@ def assignments_reassign(*, actor, period: Period, assignment_ids, appraiser) ->
     if len(assignments) != len(ids):
         raise ValidationError(_("Có mục phân công không thuộc năm này."), code="unknown")
     results = [
-        services._assign(
+        services.assignment_give(
             actor=actor, period=period, field=a.field, unit=a.unit, appraiser=appraiser
         )
         for a in assignments
     ]
-    services._assignments_notify(period, [a for a, did in results if did])
+    services.assignments_notify(period, [a for a, did in results if did])
     return [a for a, _did in results]
 
 

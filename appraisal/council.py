@@ -17,7 +17,7 @@ from scoring import engine
 from scoring import selectors as scoring_selectors
 from scoring.enums import Stage
 from scoring.models import LeafScore, Period, Result
-from scoring.services import assessment_scores_compute
+from scoring.selectors import assessment_scores_compute
 from units.enums import RoleKind
 from units.models import Role
 

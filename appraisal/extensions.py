@@ -27,7 +27,7 @@ from scoring.services import audit_record
 
 from .enums import NotificationKind
 from .notifications import notify
-from .services import _lock_assessment, _refuse_frozen, agency_user_ids
+from .services import agency_user_ids, assessment_lock, refuse_frozen
 
 PERMS = {
     DeadlineKind.SELF_ASSESSMENT: "appraisal.extend_self_assessment",
@@ -49,7 +49,7 @@ def _when(value) -> str:
 def _check(actor, assessment: Assessment, deadline: str) -> None:
     if not actor.has_perm("appraisal.manage_cycle", assessment.period):
         raise PermissionDenied
-    _refuse_frozen(assessment.period)
+    refuse_frozen(assessment.period)
     if deadline not in DeadlineKind.values:
         raise ValidationError({"deadline": [_("Hãy chọn hạn cần gia hạn.")]}, code="deadline")
     if not actor.has_perm(PERMS[deadline], assessment):
@@ -70,7 +70,7 @@ def extension_grant(
 ) -> Granted:
     """Give the unit until the end of `until` (moved to a working day) for its
     self-assessment or its supplement items; a later grant replaces the earlier one."""
-    assessment = _lock_assessment(assessment)
+    assessment = assessment_lock(assessment)
     _check(actor, assessment, deadline)
     reason = (reason or "").strip()
     errors = {}
@@ -132,7 +132,7 @@ def extension_grant(
 @transaction.atomic
 def extension_withdraw(*, actor, assessment: Assessment, deadline: str, reason: str) -> None:
     """Take an extension back (the year's deadline applies again), with a reason."""
-    assessment = _lock_assessment(assessment)
+    assessment = assessment_lock(assessment)
     _check(actor, assessment, deadline)
     extension = DeadlineExtension.objects.filter(assessment=assessment, deadline=deadline).first()
     if extension is None:

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from evidence.services import upload_check, upload_store
 from scoring.enums import AuditAction
 from scoring.models import Assessment
 from scoring.services import audit_record, leaf_maximum
@@ -107,8 +108,6 @@ def note_add(
 ) -> WorkingNote:
     """A note on a leaf of a dossier by a member of the working group or the secretariat,
     with an optional file checked and stored as evidence is; audited (who, when, where)."""
-    from evidence.services import upload_check, upload_store
-
     item = _item(assessment, criterion)
     if not actor.has_perm("appraisal.view_notes", item):
         raise PermissionDenied

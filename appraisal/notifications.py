@@ -66,7 +66,7 @@ def notify(
         ).values_list("id", flat=True)
     )
     if fresh:
-        from .tasks import notification_emails_send  # tasks import this module
+        from .tasks import notification_emails_send  # tasks import this module (Celery's pair)
 
         transaction.on_commit(lambda: notification_emails_send.delay(fresh))
     return len(set(ids) - known)

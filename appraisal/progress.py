@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evidence.models import EvidenceLink
+from evidence.selectors import evidence_cards_of
 from scoring import workflow
 from scoring.enums import AssessmentStatus, NodeKind, Stage
 from scoring.models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period
@@ -327,8 +329,6 @@ def item_progress(
 def _warnings(period: Period, dossiers) -> dict[tuple[int, int], int]:
     """Warnings of the evidence checks per (dossier, leaf): the cards of every file linked
     to the leaf (evidence.selectors.evidence_cards_of, fixed queries)."""
-    from evidence.selectors import evidence_cards_of
-
     # The dossiers as the checks read them (id, unit, year), from the rows already read.
     assessments = [
         Assessment(pk=pk, unit_id=unit_id, period=period, group_id=group_id)
@@ -346,8 +346,6 @@ def _warnings(period: Period, dossiers) -> dict[tuple[int, int], int]:
 def _supplement_answers(assessment_ids: list[int]) -> dict[tuple[int, int], datetime]:
     """The latest supplement answer per (dossier, leaf): an explanation, or a file added in
     the supplement window (evidence of the round-1 stage)."""
-    from evidence.models import EvidenceLink
-
     latest: dict[tuple[int, int], datetime] = {}
     for assessment_id, criterion_id, at in Supplement.objects.filter(
         assessment_id__in=assessment_ids

@@ -21,7 +21,7 @@ from scoring import calendar
 from scoring.enums import AuditAction, DayKind
 from scoring.models import CalendarDay, Period
 
-from .services import _lock_period, _refuse_frozen, _require, audit_record
+from .services import audit_record, period_lock, permission_require, refuse_frozen
 
 START, END, DAY = "start", "end", "day"
 
@@ -121,7 +121,6 @@ DATES: tuple[DateSpec, ...] = (
         gettext_lazy("ngày quyết định công bố"),
     ),
 )
-DATE_NAMES = tuple(spec.name for spec in DATES)
 
 
 def _vn(day: date) -> str:
@@ -242,9 +241,9 @@ def _stored(spec: DateSpec, day: date | None):
 def period_dates_set(*, actor, period: Period, entered: dict[str, date | None]) -> DatesPlan:
     """Save the year's dates (the secretariat): moved to working days, checked in order,
     all or nothing, audited. A date left as it was keeps its stored time."""
-    _require(actor, "appraisal.manage_cycle", period)
-    period = _lock_period(period)
-    _refuse_frozen(period)
+    permission_require(actor, "appraisal.manage_cycle", period)
+    period = period_lock(period)
+    refuse_frozen(period)
     plan = period_dates_plan(period=period, entered=entered)
     if plan.errors:
         raise DatesRefused(plan)
@@ -293,8 +292,8 @@ def national_holidays(*, period: Period) -> list[tuple[date, str]]:
 @transaction.atomic
 def province_day_add(*, actor, period: Period, day: date | None, kind: str, reason: str):
     """A day off or a make-up working day the province sets (the secretariat), audited."""
-    _require(actor, "appraisal.manage_cycle", period)
-    _refuse_frozen(period)
+    permission_require(actor, "appraisal.manage_cycle", period)
+    refuse_frozen(period)
     reason = (reason or "").strip()
     errors = {}
     if day is None:
@@ -339,8 +338,8 @@ def province_day_add(*, actor, period: Period, day: date | None, kind: str, reas
 
 @transaction.atomic
 def province_day_remove(*, actor, period: Period, day_id: int) -> None:
-    _require(actor, "appraisal.manage_cycle", period)
-    _refuse_frozen(period)
+    permission_require(actor, "appraisal.manage_cycle", period)
+    refuse_frozen(period)
     row = CalendarDay.objects.select_for_update().filter(pk=day_id).first()
     if row is None:
         return

@@ -7,12 +7,16 @@ table and joined in memory.
 from __future__ import annotations
 
 import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
 
+from evidence.selectors import evidence_by_criterion
 from parindex.tabular_safe import csv_writer
 from scoring import selectors as scoring_selectors
 from scoring import workflow
@@ -136,18 +140,8 @@ class LeafRow:
         return self.score is not None and self.score.value != own
 
 
-def _evidence_by_criterion(assessment) -> dict[int, list]:
-    try:
-        from evidence.selectors import evidence_by_criterion
-    except ImportError:
-        return {}
-    return evidence_by_criterion(assessment=assessment)
-
-
 def field_rows(*, assessment: Assessment, field_code: str, stage: str) -> tuple[Criterion, list]:
     """The field node and a row per applicable leaf under it, at `stage` (fixed queries)."""
-    from scoring.selectors import _level_options
-
     field_node = Criterion.objects.filter(
         period_id=assessment.period_id, code=field_code, parent__isnull=True
     ).first()
@@ -177,7 +171,7 @@ def field_rows(*, assessment: Assessment, field_code: str, stage: str) -> tuple[
             "checker"
         )
     }
-    links = _evidence_by_criterion(assessment)
+    links = evidence_by_criterion(assessment=assessment)
     rows = [
         LeafRow(
             criterion=leaf,
@@ -190,7 +184,7 @@ def field_rows(*, assessment: Assessment, field_code: str, stage: str) -> tuple[
             supplement=supplements.get(leaf.pk),
             cross_check=checks.get(leaf.pk),
             links=list(links.get(leaf.pk, [])),
-            level_options=_level_options(leaf, maxima[leaf.pk]),
+            level_options=scoring_selectors.level_options(leaf, maxima[leaf.pk]),
         )
         for leaf in leaves
     ]
@@ -212,15 +206,13 @@ class UnitOverview:
 
 def round_overview(*, period: Period) -> list[UnitOverview]:
     """Per unit: self vs round-1 index and what is still open (fixed queries)."""
-    from scoring.services import assessment_scores_compute
-
     self_idx = {
         c.assessment_id: c.score.index
-        for c in assessment_scores_compute(period=period, stage=Stage.SELF)
+        for c in scoring_selectors.assessment_scores_compute(period=period, stage=Stage.SELF)
     }
     round1_idx = {
         c.assessment_id: c.score.index
-        for c in assessment_scores_compute(period=period, stage=Stage.ROUND1)
+        for c in scoring_selectors.assessment_scores_compute(period=period, stage=Stage.ROUND1)
     }
     counts = defaultdict(lambda: [0, 0, 0])
     scored_in_round1 = set()  # before round 1 starts there is no round-1 index to show
@@ -335,7 +327,7 @@ def agency_rows(*, actor, assessment: Assessment) -> dict:
     ):
         scores[s.stage][s.criterion_id] = s
     supplements = {s.criterion_id: s for s in Supplement.objects.filter(assessment=assessment)}
-    links = _evidence_by_criterion(assessment)
+    links = evidence_by_criterion(assessment=assessment)
     rows = []
     for leaf in Criterion.objects.filter(
         period_id=assessment.period_id, is_leaf=True, pk__in=maxima
@@ -391,10 +383,6 @@ AUDIT_HEADER = [
 
 
 def audit_csv_rows(*, period: Period):
-    import json
-
-    from django.utils import timezone
-
     yield AUDIT_HEADER
     for e in (
         AuditEntry.objects.filter(period=period)
@@ -447,8 +435,6 @@ def cycle_facts(*, period: Period) -> dict:
     """How the year's appraisal ran, as counts: team, assignments, cross-checks per stage,
     items flagged for supplement and the units concerned, supplements received, approvals.
     Fixed queries (the report of the year states them in section I)."""
-    from django.db.models import Count
-
     checks = {
         (row["stage"], row["decision"]): row["n"]
         for row in CrossCheck.objects.filter(assessment__period=period)

@@ -1,5 +1,5 @@
 """What to do now: a short list per role of the next actions, from the year's phase and the
-person's pending items (reads only). Shown on each role's home page (scoring.views.home).
+person's pending items (reads only). Shown on each role's home page (parindex.views.home).
 
 Each action says what, until when (with working days left, scoring.calendar), and links
 to the page where it is done. The secretariat's next phase move lists the same conditions

@@ -37,7 +37,7 @@ from units.enums import RoleKind
 from .enums import NotificationKind
 from .models import Notification
 from .notifications import notify
-from .services import _agency_groups
+from .services import agency_groups
 
 DRAFTING, SUBMITTED, LATE, WITHDRAWN, MISSING = (
     "drafting",
@@ -333,7 +333,7 @@ def units_remind(*, actor, period: Period, now=None) -> int:
     stamp = now.strftime("%Y%m%d%H%M%S%f")
     people = dict(
         (link, ids)
-        for ids, link in _agency_groups(
+        for ids, link in agency_groups(
             Assessment.objects.filter(pk__in=[a.pk for a in drafts]),
             lambda pk, _code: reverse("workspace", args=[pk]),
         )

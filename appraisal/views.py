@@ -19,7 +19,9 @@ from scoring.models import Criterion
 from units.models import Unit, User
 
 from . import selectors, services
+from .agency import supplement_lines, supplement_window
 from .enums import CouncilDecision
+from .views_cycle import cycle_context
 
 LEAF_INPUT_NAMES = ("answer", "level", "value", "numerator", "denominator", "sipas", "count")
 
@@ -47,8 +49,6 @@ def _version(request) -> int | None:
 def cycle(request, year: int):
     """The year's control page: the submission tracker, the phase moves with their
     consequences, the supplement window, per-unit self vs round-1 index, approvals."""
-    from .views_cycle import cycle_context
-
     period = selectors.period_get(actor=request.user, year=year, perm="appraisal.view_cycle")
     return render(request, "appraisal/cycle.html", cycle_context(request, period))
 
@@ -218,7 +218,6 @@ def agency_results(request, assessment_id: int):
     assessment = selectors.assessment_get(
         actor=request.user, assessment_id=assessment_id, perm="appraisal.view_round1_results"
     )
-    from .agency import supplement_lines, supplement_window
 
     context = selectors.agency_rows(actor=request.user, assessment=assessment)
     window = supplement_window(assessment=assessment)

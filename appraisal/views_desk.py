@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from parindex.downloads import file_response
 from scoring import engine, workflow
 from scoring.enums import Stage
 from scoring.models import Criterion
@@ -585,8 +586,6 @@ def note_add(request, assessment_id: int, criterion_id: int):
 @login_required
 @require_safe
 def note_file(request, attachment_id: int):
-    from evidence.views import file_response
-
     attachment = notes.note_attachment_get(actor=request.user, attachment_id=attachment_id)
     return file_response(attachment, inline=False)
 

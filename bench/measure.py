@@ -99,12 +99,9 @@ def run_scale(scale: str, *, skip: set[str], reuse: bool = False) -> dict:
     result.update({f"data_{k}": v for k, v in info.items()})
     print(f"  data: {info}")
     steps = [("index", measure_index)]
-    try:
-        from bench import measure_web
+    from bench import measure_web
 
-        steps += measure_web.steps(scale)
-    except ImportError:
-        pass
+    steps += measure_web.steps(scale)
     from bench import measure_reading
 
     steps += measure_reading.steps(scale)

@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parindex.downloads import file_response
 from scoring import api_errors
 from scoring.serializers import ErrorSerializer
 
@@ -25,7 +26,7 @@ from .serializers import (
     EvidenceUploadedSerializer,
     EvidenceUploadInputSerializer,
 )
-from .views import MULTIPART_OVERHEAD, SizeLimitUploadHandler, file_response
+from .views import MULTIPART_OVERHEAD, SizeLimitUploadHandler
 
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 FILE_ID_PARAM = OpenApiParameter("file_id", OpenApiTypes.INT, OpenApiParameter.PATH)

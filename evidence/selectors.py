@@ -16,6 +16,7 @@ from scoring.enums import DeadlineKind, Stage
 from scoring.models import Assessment, Criterion
 from scoring.rules import unit_deadline, unit_extensions_preload
 from scoring.selectors import assessment_get
+from units.models import Unit
 
 from . import checks
 from .criterion_rules import evidence_rules
@@ -136,19 +137,6 @@ def evidence_leaf_context(
     links = evidence_by_criterion(assessment=assessment).get(criterion.id, [])
     files = evidence_files(assessment=assessment)
     return _leaf_context(assessment, criterion, links, files, editable, error)
-
-
-def evidence_leaves_context(
-    *, actor, assessment: Assessment, criteria: Iterable[Criterion]
-) -> dict[int, dict]:
-    """The partial's context for every leaf of a form, keyed by leaf id. Two queries."""
-    editable = actor.has_perm("evidence.upload_file", assessment)
-    by_criterion = evidence_by_criterion(assessment=assessment)
-    files = evidence_files(assessment=assessment)
-    return {
-        c.id: _leaf_context(assessment, c, by_criterion.get(c.id, []), files, editable)
-        for c in criteria
-    }
 
 
 def evidence_leaf_by_code(*, assessment: Assessment, code: str) -> Criterion | None:
@@ -349,8 +337,6 @@ def evidence_cards_of(*, actor, assessments: list[Assessment]) -> dict[int, Card
     """The cards of several dossiers of one year (evidence_cards of each), in the same fixed
     number of queries whatever the number of dossiers and files. With `actor` None no card
     offers a correction (and no permission is asked: a list that only counts warnings)."""
-    from units.models import Unit
-
     if not assessments:
         return {}
     period = assessments[0].period

@@ -33,7 +33,7 @@ from scoring.enums import AuditAction, Stage
 from scoring.models import Assessment, Criterion
 from scoring.services import audit_record
 
-from . import checks, clamav, reading
+from . import checks, clamav, reading, selectors
 from .enums import ReadingField, ReadingState, ScanStatus
 from .models import (
     EvidenceFile,
@@ -447,7 +447,7 @@ def _reading_queue(evidence_file: EvidenceFile) -> None:
     if not reading_enabled():
         return
     EvidenceReading.objects.get_or_create(file=evidence_file)
-    from .tasks import evidence_read_task  # tasks call the services
+    from .tasks import evidence_read_task  # tasks import the services (Celery's pair)
 
     file_id = evidence_file.pk
     transaction.on_commit(lambda: evidence_read_task.delay(file_id))
@@ -549,7 +549,7 @@ def evidence_reading_run(*, file_id: int, allow_ocr: bool = False) -> str:
         with _local_copy(evidence_file.storage_key) as path:
             result = reading.read_document(path, trust_roots=_trust_roots(), allow_ocr=allow_ocr)
     except reading.NeedsOcr:
-        from .tasks import evidence_ocr_task  # tasks call the services
+        from .tasks import evidence_ocr_task  # tasks import the services (Celery's pair)
 
         queue = getattr(settings, "EVIDENCE_OCR_QUEUE", "") or None
         transaction.on_commit(lambda: evidence_ocr_task.apply_async((file_id,), queue=queue))
@@ -665,4 +665,12 @@ def evidence_warnings_confirm(
     _require(actor.has_perm("scoring.submit_assessment", assessment))
     return WarningsConfirmation.objects.create(
         assessment=assessment, confirmed_by=actor, warnings=list(warnings)
+    )
+
+
+def dossier_warnings_confirm(*, actor, assessment: Assessment, warnings) -> WarningsConfirmation:
+    """At submit: keep the dossier's warnings (selectors.evidence_warnings_by_criterion) that
+    the head confirmed knowing, as plain data (scoring asks this through scoring.hooks)."""
+    return evidence_warnings_confirm(
+        actor=actor, assessment=assessment, warnings=selectors.evidence_warnings_snapshot(warnings)
     )

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
+
+from parindex.downloads import file_response
 
 from . import selectors, services
 from .enums import ReadingField
@@ -213,31 +211,6 @@ def evidence_remove(request, file_id: int):
     return _finish(
         request, assessment=assessment, criterion=criterion, payload={"removed": evidence_file.pk}
     )
-
-
-def content_disposition(disposition: str, name: str) -> str:
-    """`attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266/5987)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = "".join(ch for ch in ascii_name if ch.isprintable() and ch not in '"\\;')
-    ascii_name = ascii_name.strip() or "tai-lieu"
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def file_response(evidence_file, *, inline: bool) -> FileResponse:
-    """The stored file, streamed, as an attachment or inline (also served by API v1)."""
-    try:
-        stream = default_storage.open(evidence_file.storage_key, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(stream, content_type=evidence_file.content_type)
-    response.block_size = 64 * 1024
-    response["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", evidence_file.original_name
-    )
-    response["Content-Length"] = str(evidence_file.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -32,6 +32,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from units.rules import roles_of
+
 from . import services
 from .models import ApiToken
 from .throttle import (
@@ -63,8 +65,6 @@ def _retry_after(response, at: float):
 def totp_required_for(user) -> bool:
     """Must this user pass a second factor? A role of TOTP_REQUIRED_ROLES, or a superuser when
     SUPERUSER_TOTP_REQUIRED (on by default in production)."""
-    from units.rules import roles_of
-
     if getattr(user, "is_superuser", False) and settings.SUPERUSER_TOTP_REQUIRED:
         return True
     required = set(getattr(settings, "TOTP_REQUIRED_ROLES", []) or [])

@@ -3,22 +3,20 @@
 PortalAdminSite sends its login page to the portal's (throttled, with the TOTP step) and lets
 in only staff who have passed the second factor they need: the code of their confirmed device,
 and a device at all for superusers in production (SUPERUSER_TOTP_REQUIRED) and for roles of
-TOTP_REQUIRED_ROLES. Installed through PortalAdminConfig in place of django.contrib.admin.
+TOTP_REQUIRED_ROLES. Installed through parindex.apps.PortalAdminConfig in place of
+django.contrib.admin (the app config loads before the models; this module after them).
 """
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+
+from parindex.accounts import admin_login, second_factor_ok
 
 
 class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
-        from parindex.accounts import second_factor_ok
-
         return super().has_permission(request) and second_factor_ok(request)
 
     def login(self, request, extra_context=None):
-        from parindex.accounts import admin_login
-
         return admin_login(request)
 
 
@@ -33,7 +31,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class PortalAdminConfig(AdminConfig):
-    default_site = "parindex.admin_site.PortalAdminSite"

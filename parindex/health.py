@@ -9,6 +9,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from parindex.celery import app
+
 
 def _database() -> str:
     with connection.cursor() as cursor:
@@ -20,7 +22,6 @@ def _database() -> str:
 def _broker() -> str:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
-    from parindex.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

@@ -1,7 +1,7 @@
 """Integrity of published results: recompute a year in memory and compare with what is stored.
 
-Nothing here writes. The recomputation is the index job's own (scoring.services
-`assessment_scores_compute` + `computation_standings`), so a difference means the stored
+Nothing here writes. The recomputation is the index job's own (scoring.selectors
+`assessment_scores_compute` + scoring.services `computation_standings`), so a difference means the stored
 results were changed after the fact or the scores changed after publication.
 """
 
@@ -13,16 +13,15 @@ from decimal import Decimal
 from scoring import engine
 from scoring.enums import ResultSource, Stage
 from scoring.models import Period, Result
-from scoring.services import (
+from scoring.sealing import (
     RESULT_FIELDS_HASHED,
-    assessment_scores_compute,
-    computation_standings,
     results_digest,
     results_hash,
     results_inputs_hash,
     score_text,
 )
-from scoring.services import _details as result_details  # the index job's own details shape
+from scoring.selectors import assessment_scores_compute
+from scoring.services import computation_standings, result_details
 from units.models import Unit
 
 
@@ -68,7 +67,7 @@ def results_expected(*, period: Period, stage: str = Stage.FINAL) -> dict[str, d
 
 
 def _hash_rows(rows: dict[str, dict]) -> str:
-    """The index job's own digest (scoring.services.results_digest) over in-memory rows."""
+    """The index job's own digest (scoring.sealing.results_digest) over in-memory rows."""
 
     def rounded(value):
         return None if value is None else engine.q2(value)

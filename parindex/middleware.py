@@ -5,9 +5,16 @@ import re
 import uuid
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
+from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
+from parindex.accounts import totp_required_for
 from parindex.logging import request_id_var
 
 logger = logging.getLogger("parindex")
@@ -71,8 +78,6 @@ class TotpRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from parindex.accounts import totp_required_for
-
             needs = totp_required_for(user)
             verified = getattr(user, "is_verified", lambda: False)()
             if needs and not verified:
@@ -103,9 +108,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError, connections
-        from django.template.response import TemplateResponse
-
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error(
@@ -140,9 +142,6 @@ class NullCharacterMiddleware:
 
     @staticmethod
     def refusal():
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
         message = _("Dữ liệu gửi lên có ký tự không hợp lệ (NUL); không có gì được lưu.")
         return JsonResponse({"error": message}, status=400)
 
@@ -178,9 +177,6 @@ class LanguageMiddleware:
         self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        from django.utils import translation
-        from django.utils.cache import patch_vary_headers
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         translation.activate(language)

@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "parindex.admin_site.PortalAdminConfig",  # django.contrib.admin behind the portal's sign-in
+    "parindex.apps.PortalAdminConfig",  # django.contrib.admin behind the portal's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

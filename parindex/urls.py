@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from parindex import accounts
+from parindex import accounts, views
 from parindex.health import healthz
 
 urlpatterns = [
@@ -28,5 +28,6 @@ urlpatterns = [
     path("tham-dinh/", include("appraisal.urls")),
     path("thong-bao/", include("appraisal.urls_notifications")),
     path("du-lieu-mo/", include("reports.urls_open")),
+    path("", views.home, name="home"),
     path("", include("scoring.urls")),
 ]

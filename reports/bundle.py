@@ -22,13 +22,22 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from evidence.selectors import evidence_document_fields
+from appraisal.selectors import assessment_audit, supplements_of
+from evidence.models import EvidenceFile
+from evidence.selectors import evidence_criterion_codes, evidence_document_fields
 from parindex.spreadsheets import workbook_print_setup
 from parindex.tabular_safe import csv_writer, xlsx_value
 from scoring import engine
 from scoring.enums import Stage
 from scoring.models import Assessment, Criterion, CriterionMax, LeafScore
+from scoring.rules import visible_stages
+from units.enums import UNIT_ROLES
+from units.models import Role
 
 CHUNK = 64 * 1024
 STAGE_COLUMNS = {
@@ -123,8 +132,6 @@ def _number(value):
 def _scores_csv(assessment: Assessment, stages: list[str]) -> tuple[bytes, bytes]:
     """The scores sheet (a row per applicable leaf, a column per visible stage) and the
     comments sheet (visible stages' comments, then the unit's supplements)."""
-    from appraisal.selectors import supplements_of
-
     maxima = dict(
         CriterionMax.objects.filter(
             criterion__period_id=assessment.period_id, group_id=assessment.group_id
@@ -170,10 +177,6 @@ def _scores_csv(assessment: Assessment, stages: list[str]) -> tuple[bytes, bytes
 
 def _audit_csv(assessment: Assessment, *, show_names: bool) -> bytes:
     """The dossier's audit rows; an agency sees who only for its own people."""
-    from appraisal.selectors import assessment_audit
-    from units.enums import UNIT_ROLES
-    from units.models import Role
-
     own_people = set(
         Role.objects.filter(unit_id=assessment.unit_id, kind__in=UNIT_ROLES).values_list(
             "user_id", flat=True
@@ -231,11 +234,6 @@ INDEX_WIDTHS = (5, 40, 18, 40, 16, 12, 30, 16, 14, 20, 30)
 
 def _index_xlsx(title: str, rows: Iterable[list]) -> bytes:
     """The index sheet, written row by row (openpyxl's write-only mode keeps no cells)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Mục lục"))
     for position, width in enumerate(INDEX_WIDTHS, start=1):
@@ -285,9 +283,6 @@ def bundle_stream(*, actor, assessment: Assessment, show_names: bool) -> Iterato
     pass over the same files. What stays in memory per file is its id and the ZIP's own
     directory entry.
     """
-    from evidence.models import EvidenceFile
-    from scoring.rules import visible_stages
-
     stages = visible_stages(actor, assessment)
     scores, comments = _scores_csv(assessment, stages)
     generated = [
@@ -337,8 +332,6 @@ def bundle_stream(*, actor, assessment: Assessment, show_names: bool) -> Iterato
 def _index_rows(generated, files, assessment) -> Iterator[list]:
     """One row per file of the bundle: the generated sheets, then each evidence file with
     its number, date and issuer (evidence_document_facts) and the leaves it backs."""
-    from evidence.selectors import evidence_criterion_codes
-
     for position, (name, label, content) in enumerate(generated, start=1):
         yield [position, name, label, label, "", "", "", "", len(content), "", ""]
     position = 0

@@ -10,6 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
+from io import BytesIO
+
+from PIL import Image, ImageDraw, ImageFont
 
 from scoring import engine
 
@@ -193,8 +196,6 @@ PNG_MAX_CATEGORY_LABELS = 60
 
 
 def _png_font(size: int, *, bold: bool = False):
-    from PIL import ImageFont
-
     for path in PNG_BOLD_FONTS if bold else PNG_FONTS:
         try:
             return ImageFont.truetype(path, size)
@@ -212,9 +213,6 @@ def png_bar_chart(chart: BarChart) -> bytes:
     layout: grouped horizontal bars, a zero line, values or a scale): for Word documents,
     which do not take SVG reliably. Sizes are given for a 1600-pixel canvas and scaled to
     PNG_WIDTH."""
-    from io import BytesIO
-
-    from PIL import Image, ImageDraw
 
     def px(n: float) -> int:
         return round(n * PNG_WIDTH / 1600)

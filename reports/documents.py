@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from scoring import engine
 from scoring.enums import NOT_SUBMITTED_MARK, Band
 
+from . import selectors
+from .enums import ReportKind
+
 TEXT, INT, NUM, PERCENT, DELTA, BAND = "text", "int", "num", "percent", "delta", "band"
 NUMERIC_KINDS = {INT, NUM, PERCENT, DELTA}
 
@@ -631,9 +634,6 @@ def plan_document(plan, items) -> Document:
 
 def province_document(kind: str, period) -> Document:
     """The Document of one province-wide report kind for a period."""
-    from . import selectors
-    from .enums import ReportKind
-
     if kind == ReportKind.PUBLISHED:
         return published_document(selectors.published_report(period=period))
     if kind == ReportKind.CRITERIA:

@@ -20,6 +20,7 @@ scorecard and plan, a ReportFile for a built file, a DocumentTarget for a docume
 import rules
 
 from scoring.rules import phase_rules, results_public, year_not_frozen
+from units.models import Unit
 from units.rules import is_appraiser, is_province_staff, is_secretariat, works_in_unit
 
 from .enums import DOCUMENT_KINDS, PROVINCE_DOCUMENT_KINDS, DocumentTarget, ReportKind
@@ -52,7 +53,6 @@ def report_file_document_visible(user, report_file) -> bool:
     download time (a year reopened since the build takes it back)."""
     if report_file is None or report_file.kind not in DOCUMENT_KINDS:
         return False
-    from units.models import Unit  # rules load before models are ready
 
     code = (report_file.params or {}).get("unit")
     unit = Unit.objects.filter(code=code).first() if code else None

@@ -14,17 +14,26 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from appraisal.selectors import cycle_facts, flagged_items
 from scoring import engine, lineage
 from scoring import selectors as scoring_selectors
 from scoring.enums import AssessmentStatus, DeadlineKind, Stage
 from scoring.models import Assessment, Criterion, Exemption, LeafScore, Period, Result
 from scoring.rules import unit_deadline
-from scoring.services import assessment_scores_compute
+from scoring.selectors import assessment_scores_compute
 from scoring.workflow import UnitYear
 from units.models import Group, Unit
+from units.rules import unit_ids_of
 
-from .enums import ReportKind
-from .models import ImprovementPlan, IndexRun, ReportFile
+from .enums import (
+    DOCUMENT_KINDS,
+    PROVINCE_DOCUMENT_KINDS,
+    UNIT_DOCUMENT_KINDS,
+    DocumentTarget,
+    ReportKind,
+)
+from .models import DocumentIssue, DocumentSettings, ImprovementPlan, IndexRun, ReportFile
+from .rules import BUNDLE
 
 KIND_PERM = {
     ReportKind.PUBLISHED: "reports.view_published_report",
@@ -436,8 +445,6 @@ def dashboard() -> dict:
 
 def document_target_get(*, actor, period: Period, kind: str, unit: Unit | None = None):
     """The DocumentTarget the actor may have (reports.view_document); else the same 404."""
-    from .enums import DOCUMENT_KINDS, UNIT_DOCUMENT_KINDS, DocumentTarget
-
     if kind not in DOCUMENT_KINDS or (kind in UNIT_DOCUMENT_KINDS) != (unit is not None):
         raise Http404
     target = DocumentTarget(period, kind, unit)
@@ -448,15 +455,11 @@ def document_target_get(*, actor, period: Period, kind: str, unit: Unit | None =
 
 def document_settings_current():
     """The province's details in force: the latest saved row, else the model's defaults."""
-    from .models import DocumentSettings
-
     return DocumentSettings.objects.order_by("-saved_at", "-id").first() or DocumentSettings()
 
 
 def document_issue_current(*, period: Period, kind: str, unit: Unit | None = None):
     """The number and date the document was issued with (latest row), or None (a draft)."""
-    from .models import DocumentIssue
-
     return (
         DocumentIssue.objects.filter(period=period, kind=kind, unit=unit)
         .order_by("-issued_at", "-id")
@@ -466,8 +469,6 @@ def document_issue_current(*, period: Period, kind: str, unit: Unit | None = Non
 
 def document_issues_latest(*, period: Period) -> dict[tuple[str, int | None], object]:
     """Every document of the year that has a number: {(kind, unit id): latest issue}. One query."""
-    from .models import DocumentIssue
-
     latest: dict[tuple[str, int | None], object] = {}
     for issue in DocumentIssue.objects.filter(period=period).order_by("issued_at", "id"):
         latest[(issue.kind, issue.unit_id)] = issue
@@ -516,8 +517,6 @@ def year_report_data(*, period: Period) -> dict:
     """Everything the year's report states: the published report's data (Bảng 1–5, charts),
     the year before's band counts, the criterion analysis (when leaf scores exist), how the
     cycle ran (dates, dossiers, appraisal counts) and the downgraded units."""
-    from appraisal.selectors import cycle_facts
-
     report = published_report(period=period)
     previous = Period.objects.filter(year=period.year - 1).first()
     previous_counts = None
@@ -559,8 +558,6 @@ def unit_notice_data(*, period: Period, unit: Unit) -> dict:
 
 
 def supplement_letter_data(*, period: Period, unit: Unit) -> dict:
-    from appraisal.selectors import flagged_items
-
     assessment = (
         Assessment.objects.filter(period=period, unit=unit).select_related("period", "unit").first()
     )
@@ -580,11 +577,6 @@ def documents_overview(*, actor, period: Period) -> dict:
     unit (all the year's units for its province staff, else the actor's own units) the
     supplement letter (units with flagged items), the notice (units with a final result)
     and the dossier bundle. A fixed number of queries; permissions from reports.rules."""
-    from units.rules import unit_ids_of
-
-    from .enums import PROVINCE_DOCUMENT_KINDS, DocumentTarget, ReportKind
-    from .rules import BUNDLE
-
     issues = document_issues_latest(period=period)
     province = [
         {"kind": kind, "label": ReportKind(kind).label, "issue": issues.get((kind, None))}

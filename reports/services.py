@@ -46,6 +46,9 @@ from .models import (
     IndexRun,
     ReportFile,
 )
+from .official.builders import official_document
+from .official.docx import docx_bytes
+from .official.pdf import pdf_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ def index_run_request(*, actor, period: Period, stage: str = Stage.FINAL) -> Ind
     The hook for the appraisal workflow (round closed) and the secretariat's "compute now"
     button: the secretariat of the year, never in a frozen year. Audited.
     """
-    from .tasks import index_run_task
+    from .tasks import index_run_task  # tasks import the services (Celery's pair)
 
     if actor is not None and not actor.has_perm("scoring.manage_period", period):
         raise PermissionDenied
@@ -112,6 +115,11 @@ def index_run_request(*, actor, period: Period, stage: str = Stage.FINAL) -> Ind
     )
     transaction.on_commit(lambda: index_run_task.delay(run.pk))
     return run
+
+
+def index_run_on_round_closed(sender, *, actor, period: Period, stage: str, **kwargs) -> None:
+    """A round closed (appraisal.signals.round_closed): its index job, recorded and queued."""
+    index_run_request(actor=actor, period=period, stage=stage)
 
 
 def _index_run_update(run_id: int, **fields) -> None:
@@ -189,7 +197,7 @@ def report_file_request(
     *, actor, kind: str, file_format: str, period: Period, params: dict | None = None
 ) -> ReportFile:
     """Record a province-wide report file to build and queue its task on commit."""
-    from .tasks import report_file_build_task
+    from .tasks import report_file_build_task  # tasks import the services (Celery's pair)
 
     ReportKind(kind)
     FileFormat(file_format)
@@ -211,12 +219,8 @@ def document_bytes(document, file_format: str) -> bytes:
 def official_bytes(document, file_format: str) -> bytes:
     """An official document (reports.official) as DOCX or PDF."""
     if file_format == FileFormat.DOCX:
-        from .official.docx import docx_bytes
-
         return docx_bytes(document)
     if file_format == FileFormat.PDF:
-        from .official.pdf import pdf_bytes
-
         return pdf_bytes(document)
     raise ValueError(file_format)
 
@@ -225,7 +229,6 @@ def report_file_document(report_file: ReportFile):
     """What a report file holds: the annex Document, or the OfficialDocument of its kind."""
     if report_file.kind not in DOCUMENT_KINDS:
         return province_document(report_file.kind, report_file.period)
-    from .official.builders import official_document
 
     code = (report_file.params or {}).get("unit")
     unit = Unit.objects.get(code=code) if code else None
@@ -319,8 +322,6 @@ def document_issue(
     letter or notice), or the units' documents numbered in order from `number`. Each is a new
     row; a number the same issuer already used this calendar year with the same symbol is
     refused, and nothing is saved."""
-    from django.core.exceptions import ValidationError
-
     _require(actor, "reports.issue_document", period)
     if kind not in ISSUABLE_KINDS:
         raise ValidationError(_("Loại văn bản này không cấp số tại đây."), code="kind")

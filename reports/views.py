@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.forms.models import model_to_dict
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,13 +22,14 @@ from django.views.decorators.http import (
 from parindex.throttle import retry_after_seconds
 from scoring import selectors as scoring_selectors
 from scoring.enums import Band
-from scoring.models import Period
+from scoring.models import Assessment, Period
 from scoring.results_io import results_csv
 from scoring.workflow import UnitYear
 from units.models import Unit
 from units.rules import unit_ids_of
 
 from . import selectors, services
+from .bundle import bundle_filename, bundle_stream
 from .charts import short_labels
 from .documents import plan_document, province_document, scorecard_document
 from .enums import (
@@ -51,6 +53,8 @@ from .forms import (
     IndexRunForm,
     InputsUploadForm,
 )
+from .models import DocumentSettings
+from .rules import BUNDLE
 
 SLUG_KIND = {
     "cong-bo": ReportKind.PUBLISHED,
@@ -542,8 +546,6 @@ def unit_document_build(request, year: int, unit_code: str, kind: str):
 @login_required
 def document_issue(request, year: int, kind: str):
     """Record the number and date of a document (or of every unit's, numbered in order)."""
-    from django.core.exceptions import ValidationError
-
     period = _period_of_year(year)
     if not request.user.has_perm("reports.issue_document", period):
         raise Http404
@@ -594,7 +596,6 @@ def document_settings(request):
     """The province's details printed on its documents (every save is kept with who/when)."""
     if not request.user.has_perm("reports.edit_document_settings"):
         raise Http404
-    from django.forms.models import model_to_dict
 
     current = selectors.document_settings_current()
     form = DocumentSettingsForm(request.POST or None, initial=model_to_dict(current))
@@ -602,7 +603,6 @@ def document_settings(request):
         services.document_settings_save(actor=request.user, values=form.cleaned_data)
         messages.success(request, _("Đã lưu thông tin trên văn bản."))
         return redirect("reports:document_settings")
-    from .models import DocumentSettings
 
     history = DocumentSettings.objects.select_related("saved_by")[:10]
     return render(
@@ -617,13 +617,6 @@ def document_settings(request):
 @require_safe
 def unit_bundle(request, year: int, unit_code: str):
     """A unit's dossier bundle, streamed as a ZIP (memory flat in the number of files)."""
-    from django.http import StreamingHttpResponse
-
-    from scoring.models import Assessment
-
-    from .bundle import bundle_filename, bundle_stream
-    from .rules import BUNDLE
-
     period = _period_of_year(year)
     unit = _unit_of_code(unit_code)
     if not request.user.has_perm("reports.download_bundle", DocumentTarget(period, BUNDLE, unit)):

@@ -10,12 +10,25 @@ the kinds of group (their sets of applicable leaves), not with units or leaves.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Sum
 
 from . import engine
 from .models import Exemption, LeafScore
-from .selectors import LeafSpec
+
+
+@dataclass(frozen=True)
+class LeafSpec:
+    criterion_id: int
+    code: str
+    kind: str
+    method: str
+    params: dict
+    ancestor_ids: tuple[int, ...]
+    ancestor_codes: tuple[str, ...]
+    maxima: dict[int, Decimal]  # group id → maximum
 
 
 def score_sums(

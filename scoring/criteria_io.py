@@ -28,7 +28,7 @@ from parindex.spreadsheets import workbook_print_setup
 from parindex.tabular_safe import xlsx_append
 from units.models import Group
 
-from . import engine
+from . import engine, hooks
 from .enums import AuditAction, Method, NodeKind, NodeLevel, Phase
 from .models import Criterion, CriterionMax, LeafScore, Period, PeriodGroup
 from .services import audit_record
@@ -161,9 +161,8 @@ def _parse_line(number: int, cells: dict, group_codes: list[str]) -> tuple[dict,
             )
         else:
             row["params"] = params
-            from evidence.criterion_rules import evidence_rules_errors  # the app's own rules
-
-            errors.extend(line_error(number, message) for message in evidence_rules_errors(params))
+            for check in hooks.criterion_params_checks:  # e.g. evidence's rules
+                errors.extend(line_error(number, message) for message in check(params))
     evidence = cells["evidence_required"].lower()
     if evidence in YES or evidence == "":
         row["evidence_required"] = True

@@ -32,7 +32,7 @@ from units.models import Group, Unit
 from . import engine
 from .enums import Phase, ResultSource, Stage
 from .models import Assessment, Period, PeriodGroup, Result
-from .services import period_thresholds
+from .selectors import period_thresholds
 from .tabular import TableError, line_error, table_read
 
 HEADER = (

@@ -218,12 +218,6 @@ def results_public(user, obj) -> bool:
 
 
 @rules.predicate
-def year_frozen(user, obj) -> bool:
-    found = phase_rules(obj)
-    return found is not None and found.frozen
-
-
-@rules.predicate
 def year_not_frozen(user, obj) -> bool:
     """Writes are possible: the object's year is not frozen (an object without a year, e.g.
     a year not created yet, is not frozen)."""
@@ -354,7 +348,6 @@ agency_edits_draft = (
 rules.add_perm("scoring.view_results", results_public | is_province_staff)
 # The year's set-up (criteria): the secretariat of that year (a year: a Period or its number).
 rules.add_perm("scoring.manage_period", is_secretariat)
-rules.add_perm("scoring.change_criteria", is_secretariat & year_not_frozen)
 
 
 @rules.predicate

@@ -14,9 +14,19 @@ from django.http import Http404
 
 from units.models import Group
 
-from . import engine, lineage, rules, workflow
+from . import engine, hooks, lineage, rules, workflow
+from .computation import LeafSpec, score_sums
 from .enums import Stage
-from .models import Assessment, Criterion, CriterionMax, Period, PeriodGroup, Result
+from .models import (
+    Assessment,
+    Criterion,
+    CriterionMax,
+    Exemption,
+    LeafScore,
+    Period,
+    PeriodGroup,
+    Result,
+)
 
 PHASES_OPEN = workflow.phases_where(lambda r: not r.frozen)
 PHASES_PUBLIC = workflow.phases_where(lambda r: r.results_public)
@@ -70,18 +80,6 @@ def result_list(*, actor):
 
 
 # --- the criteria tree -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LeafSpec:
-    criterion_id: int
-    code: str
-    kind: str
-    method: str
-    params: dict
-    ancestor_ids: tuple[int, ...]
-    ancestor_codes: tuple[str, ...]
-    maxima: dict[int, Decimal]  # group id → maximum
 
 
 def criteria_leaves(*, period: Period) -> list[LeafSpec]:
@@ -291,29 +289,16 @@ def _results_report(*, period: Period, stage: str = Stage.FINAL) -> dict:
 # and the evidence are each read once and joined in memory.
 
 
-def _evidence_selectors():
-    """The evidence app's selectors, or None while that app is not built yet."""
-    try:
-        from evidence import selectors as evidence_selectors
-    except ImportError:
-        return None
-    if not hasattr(evidence_selectors, "evidence_counts"):
-        return None
-    return evidence_selectors
-
-
 def evidence_counts_of(*, assessment) -> dict[int, int]:
     """Evidence files linked to each leaf of the assessment: {criterion id: count}."""
-    module = _evidence_selectors()
-    return dict(module.evidence_counts(assessment=assessment)) if module else {}
+    return dict(hooks.evidence.counts(assessment=assessment)) if hooks.evidence else {}
 
 
 def evidence_warnings_of(*, actor, assessment):
     """The evidence warnings per leaf for the completeness check (None without the app)."""
-    module = _evidence_selectors()
-    if module is None or not hasattr(module, "evidence_warnings_by_criterion"):
+    if hooks.evidence is None:
         return None
-    return module.evidence_warnings_by_criterion(actor=actor, assessment=assessment)
+    return hooks.evidence.warnings(actor=actor, assessment=assessment)
 
 
 def own_assessment_get(*, actor, assessment_id: int) -> Assessment:
@@ -362,8 +347,6 @@ def _tree_order(nodes: list) -> tuple[list, dict[int, int], dict[int, tuple[int,
 
 
 def _self_state(assessment: Assessment) -> _SelfState:
-    from .models import Exemption, LeafScore
-
     nodes, depth, ancestors = _tree_order(
         list(Criterion.objects.filter(period_id=assessment.period_id))
     )
@@ -441,8 +424,6 @@ def completeness_by_assessment(*, period: Period, assessments) -> dict[int, Comp
     """The completeness check of many dossiers of a year (the submission tracker), in a
     fixed number of queries: the tree, the maxima of every group, the self scores and
     exemptions of the year and its evidence counts are read once and shared."""
-    from .models import Exemption, LeafScore
-
     nodes, depth, ancestors = _tree_order(list(Criterion.objects.filter(period=period)))
     by_id = {n.id: n for n in nodes}
     maxima: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -460,8 +441,7 @@ def completeness_by_assessment(*, period: Period, assessments) -> dict[int, Comp
         "assessment_id", "criterion_id"
     ):
         exemptions[exemption.assessment_id][exemption.criterion_id] = exemption
-    module = _evidence_selectors()
-    counts = module.evidence_counts_by_assessment(period=period) if module else {}
+    counts = hooks.evidence.counts_by_assessment(period=period) if hooks.evidence else {}
     return {
         a.id: _completeness(
             _SelfState(
@@ -494,8 +474,6 @@ def running_total(*, actor, assessment: Assessment) -> tuple[RunningTotal, dict]
     """The SELF-stage total of the dossier so far and the sub-indexes by node code."""
     if not actor.has_perm("scoring.view_own_assessment", assessment):
         raise Http404
-    from .services import assessment_scores_compute  # services import this module
-
     (computation,) = assessment_scores_compute(
         period=assessment.period, stage=Stage.SELF, assessment_ids=[assessment.id]
     )
@@ -606,7 +584,7 @@ class FormRow:
         return json.dumps(self.criterion.params or {}, ensure_ascii=False)
 
 
-def _level_options(criterion: Criterion, maximum: Decimal) -> list[LevelOption]:
+def level_options(criterion: Criterion, maximum: Decimal) -> list[LevelOption]:
     return [
         LevelOption(
             key=str(level["key"]),
@@ -628,9 +606,9 @@ def field_form_rows(*, actor, assessment: Assessment, field_code: str) -> tuple[
     )
     if field_node is None:
         raise Http404
-    module = _evidence_selectors()
-    by_criterion = module.evidence_by_criterion(assessment=assessment) if module else {}
-    files = list(module.evidence_files(assessment=assessment)) if module else []
+    evidence = hooks.evidence
+    by_criterion = evidence.by_criterion(assessment=assessment) if evidence else {}
+    files = list(evidence.files(assessment=assessment)) if evidence else []
     wanted = {field_node.id}
     for leaf_id in state.maxima:
         if leaf_id in state.ancestors and field_node.id in (*state.ancestors[leaf_id], leaf_id):
@@ -661,7 +639,7 @@ def field_form_rows(*, actor, assessment: Assessment, field_code: str) -> tuple[
                 links=links,
                 other_files=[f for f in files if f.pk not in linked_ids],
                 evidence_count=state.evidence_counts.get(node.id, len(links)),
-                level_options=_level_options(node, maximum),
+                level_options=level_options(node, maximum),
             )
         )
     return field_node, rows
@@ -687,18 +665,85 @@ def leaf_form_row(*, actor, assessment: Assessment, criterion_id: int) -> FormRo
 
 def evidence_enabled() -> bool:
     """Whether the evidence app's leaf block can be included in the forms."""
-    if _evidence_selectors() is None:
-        return False
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    try:
-        get_template("evidence/_leaf_evidence.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
+    return hooks.evidence is not None
 
 
 def self_deadline_passed(*, assessment: Assessment) -> bool:
     """Past the unit's self-assessment deadline (scoring.rules decides the deadline)."""
     return rules.self_deadline_passed(assessment)
+
+
+# --- a stage's scores, computed from the stored leaf scores (no writes) -----------------
+
+
+def period_thresholds(period: Period) -> engine.BandThresholds:
+    return engine.BandThresholds(
+        tot=period.band_tot_min, kha=period.band_kha_min, trung_binh=period.band_trung_binh_min
+    )
+
+
+@dataclass(frozen=True)
+class UnitComputation:
+    assessment_id: int
+    unit_id: int
+    group_id: int
+    score: engine.UnitScore
+    band: str
+    band_before_downgrade: str | None
+    downgraded: bool
+    unit_code: str = ""
+    # Never submitted (a draft once the appraisal started) and, by the year's setting,
+    # left out of the ranking (scoring.rules.left_out_of_ranking).
+    not_submitted: bool = False
+    left_out: bool = False
+
+
+def assessment_scores_compute(
+    *, period: Period, stage: str, assessment_ids: list[int] | None = None
+) -> list[UnitComputation]:
+    """Each unit's score, index and band at a stage, from stored leaf scores (no writes).
+
+    A fixed number of queries whatever the number of units and leaves.
+    """
+    leaves = criteria_leaves(period=period)
+    bonus_caps = dict(
+        PeriodGroup.objects.filter(period=period).values_list("group_id", "bonus_cap")
+    )
+    assessments = Assessment.objects.filter(period=period).select_related("unit")
+    if assessment_ids is not None:
+        assessments = assessments.filter(pk__in=assessment_ids)
+    assessments = list(assessments)
+    sums = score_sums(leaves=leaves, assessments=assessments, stage=stage)
+    thresholds = period_thresholds(period)
+    appraisal_started = workflow.rules_of(period.phase).appraisal_started
+    computations = []
+    for assessment in assessments:
+        assessment.period = period  # the rules below read it: no query per unit
+        group_id = assessment.group_id
+        score = engine.unit_score_from_sums(
+            sums[assessment.id],
+            bonus_cap=bonus_caps.get(group_id, Decimal("0")),
+            cap_at_100=period.cap_index_at_100,
+        )
+        if score.index is None:
+            band, before, downgraded = engine.YEU, None, False
+        else:
+            before = engine.band_for(score.index, thresholds)
+            band, downgraded = engine.apply_downgrade(
+                before, assessment.late_dossier_percent, period.downgrade_late_percent
+            )
+        computations.append(
+            UnitComputation(
+                assessment_id=assessment.id,
+                unit_id=assessment.unit_id,
+                group_id=group_id,
+                score=score,
+                band=band,
+                band_before_downgrade=before,
+                downgraded=downgraded,
+                unit_code=assessment.unit.code,
+                not_submitted=rules.never_submitted(assessment, appraisal_started),
+                left_out=rules.left_out_of_ranking(assessment, appraisal_started),
+            )
+        )
+    return computations

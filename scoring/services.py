@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import engine, rules, workflow
-from .computation import score_sums
+from . import engine, hooks, rules
 from .enums import AssessmentStatus, AuditAction, ResultSource, Stage
 from .models import (
     Assessment,
@@ -23,10 +19,14 @@ from .models import (
     Exemption,
     LeafScore,
     Period,
-    PeriodGroup,
     Result,
 )
-from .selectors import assessment_completeness, criteria_leaves
+from .sealing import results_digest
+from .selectors import (
+    UnitComputation,
+    assessment_completeness,
+    assessment_scores_compute,
+)
 
 
 class PublishedYearError(Exception):
@@ -34,11 +34,6 @@ class PublishedYearError(Exception):
 
 
 # --- the audit trail -----------------------------------------------------------------------
-
-# Whether a year's results were already approved by the council, so that a later change is
-# marked in the audit trail. The appraisal app keeps the approvals and registers its answer
-# when it starts (AppraisalConfig.ready); scoring cannot import it.
-approval_checks: list = []
 
 
 def audit_record(
@@ -56,7 +51,7 @@ def audit_record(
     """One row of the audit trail (who, when, old → new, why); marked when the council had
     already approved the year. `actor` None: a management command run by an operator."""
     after_approval = action not in (AuditAction.APPROVAL, AuditAction.DECISION) and any(
-        check(period.pk) for check in approval_checks
+        check(period.pk) for check in hooks.approval_checks
     )
     return AuditEntry.objects.create(
         period_id=period.pk,
@@ -73,80 +68,7 @@ def audit_record(
     )
 
 
-def period_thresholds(period: Period) -> engine.BandThresholds:
-    return engine.BandThresholds(
-        tot=period.band_tot_min, kha=period.band_kha_min, trung_binh=period.band_trung_binh_min
-    )
-
-
-@dataclass(frozen=True)
-class UnitComputation:
-    assessment_id: int
-    unit_id: int
-    group_id: int
-    score: engine.UnitScore
-    band: str
-    band_before_downgrade: str | None
-    downgraded: bool
-    unit_code: str = ""
-    # Never submitted (a draft once the appraisal started) and, by the year's setting,
-    # left out of the ranking (scoring.rules.left_out_of_ranking).
-    not_submitted: bool = False
-    left_out: bool = False
-
-
-def assessment_scores_compute(
-    *, period: Period, stage: str, assessment_ids: list[int] | None = None
-) -> list[UnitComputation]:
-    """Each unit's score, index and band at a stage, from stored leaf scores (no writes).
-
-    A fixed number of queries whatever the number of units and leaves.
-    """
-    leaves = criteria_leaves(period=period)
-    bonus_caps = dict(
-        PeriodGroup.objects.filter(period=period).values_list("group_id", "bonus_cap")
-    )
-    assessments = Assessment.objects.filter(period=period).select_related("unit")
-    if assessment_ids is not None:
-        assessments = assessments.filter(pk__in=assessment_ids)
-    assessments = list(assessments)
-    sums = score_sums(leaves=leaves, assessments=assessments, stage=stage)
-    thresholds = period_thresholds(period)
-    appraisal_started = workflow.rules_of(period.phase).appraisal_started
-    computations = []
-    for assessment in assessments:
-        assessment.period = period  # the rules below read it: no query per unit
-        group_id = assessment.group_id
-        score = engine.unit_score_from_sums(
-            sums[assessment.id],
-            bonus_cap=bonus_caps.get(group_id, Decimal("0")),
-            cap_at_100=period.cap_index_at_100,
-        )
-        if score.index is None:
-            band, before, downgraded = engine.YEU, None, False
-        else:
-            before = engine.band_for(score.index, thresholds)
-            band, downgraded = engine.apply_downgrade(
-                before, assessment.late_dossier_percent, period.downgrade_late_percent
-            )
-        computations.append(
-            UnitComputation(
-                assessment_id=assessment.id,
-                unit_id=assessment.unit_id,
-                group_id=group_id,
-                score=score,
-                band=band,
-                band_before_downgrade=before,
-                downgraded=downgraded,
-                unit_code=assessment.unit.code,
-                not_submitted=rules.never_submitted(assessment, appraisal_started),
-                left_out=rules.left_out_of_ranking(assessment, appraisal_started),
-            )
-        )
-    return computations
-
-
-def _details(computation: UnitComputation) -> dict:
+def result_details(computation: UnitComputation) -> dict:
     score = computation.score
     return {
         "scored": f"{score.scored:.2f}",
@@ -165,121 +87,6 @@ def _details(computation: UnitComputation) -> dict:
             for code, node in sorted(score.sub_indexes.items())
         },
     }
-
-
-# What a result is, for its hash and for verify_results (besides the unit).
-RESULT_FIELDS_HASHED = (
-    "group_id",
-    "standard_score",
-    "appraised_score",
-    "index",
-    "band",
-    "downgraded",
-    "rank_in_group",
-    "group_size",
-    "details",
-    "not_submitted",
-    "ranked",
-)
-
-
-def score_text(value) -> str:
-    """A value as it is hashed and reported: Decimals with 2 places."""
-    return f"{engine.q2(value):.2f}" if isinstance(value, Decimal) else str(value)
-
-
-def results_digest(rows) -> str:
-    """SHA-256 over result rows (unit code, RESULT_FIELDS_HASHED in that order). A unit that
-    submitted and is ranked hashes as before those two fields existed, so the seals of
-    years published earlier stay valid."""
-
-    def entry(row):
-        code, group_id, standard, appraised, index, band, downgraded, rank, size, details = row[:10]
-        out = [code, group_id, str(standard), str(appraised), str(index), band, downgraded]
-        out += [rank, size, details]
-        not_submitted, ranked = row[10:12] or (False, True)
-        if not_submitted or not ranked:
-            out += [not_submitted, ranked]
-        return out
-
-    payload = sorted(entry(row) for row in rows)
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def results_hash(*, period: Period, stage: str) -> str:
-    """SHA-256 of a stage's stored results, in a canonical order."""
-    return results_digest(
-        Result.objects.filter(period=period, stage=stage).values_list(
-            "unit__code", *RESULT_FIELDS_HASHED
-        )
-    )
-
-
-def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
-    """SHA-256 of what a stage's results are computed from: the criteria with their maxima
-    and methods, every stored leaf score and exemption, the units' groups and late-dossier
-    shares, and the period's rules."""
-    criteria = [
-        [
-            c.code,
-            c.parent.code if c.parent_id else None,
-            c.kind,
-            c.is_leaf,
-            c.method,
-            c.params,
-            sorted([m.group.code, f"{m.max_score:.2f}"] for m in c.maxima.all()),
-        ]
-        for c in period.criteria.select_related("parent")
-        .prefetch_related("maxima__group")
-        .order_by("code")
-    ]
-    scores = sorted(
-        [unit, code, score_text(value)]
-        for unit, code, value in LeafScore.objects.filter(
-            assessment__period=period, stage=stage
-        ).values_list("assessment__unit__code", "criterion__code", "value")
-    )
-    exemptions = sorted(
-        [unit, code]
-        for unit, code in Exemption.objects.filter(
-            assessment__period=period, stage=stage
-        ).values_list("assessment__unit__code", "criterion__code")
-    )
-    units = sorted(
-        [code, group, score_text(late)]
-        for code, group, late in period.assessments.values_list(
-            "unit__code", "group__code", "late_dossier_percent"
-        )
-    )
-    # Units that never submitted, and what the year does with them (only when there are
-    # some, so that the seals of years where every unit submitted stay as they were).
-    drafts = sorted(
-        period.assessments.filter(status=AssessmentStatus.DRAFT).values_list(
-            "unit__code", flat=True
-        )
-    )
-    if drafts and workflow.rules_of(period.phase).appraisal_started:
-        units.append(["not_submitted", drafts, period.unsubmitted_policy])
-    rules = [
-        score_text(period.band_tot_min),
-        score_text(period.band_kha_min),
-        score_text(period.band_trung_binh_min),
-        score_text(period.downgrade_late_percent),
-        period.cap_index_at_100,
-        sorted(
-            [g.group.code, score_text(g.bonus_cap)] for g in period.groups.select_related("group")
-        ),
-    ]
-    text = json.dumps([criteria, scores, exemptions, units, rules], ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def results_seal(*, period: Period) -> str:
-    """At publication: every final result records the hash of the inputs it came from."""
-    digest = results_inputs_hash(period=period, stage=Stage.FINAL)
-    Result.objects.filter(period=period, stage=Stage.FINAL).update(inputs_hash=digest)
-    return digest
 
 
 def computation_standings(computations) -> dict[int, engine.Standing]:
@@ -326,7 +133,7 @@ def results_compute(*, period: Period, stage: str = Stage.FINAL, force: bool = F
             rank_in_group=standings[c.unit_id].rank,
             group_size=standings[c.unit_id].group_size,
             source=ResultSource.COMPUTED,
-            details=_details(c),
+            details=result_details(c),
             not_submitted=c.not_submitted,
             ranked=not c.left_out,
         )
@@ -900,6 +707,13 @@ def assessment_submit(*, actor, assessment: Assessment, confirm: bool) -> Assess
     assessment.is_late = rules.self_deadline_passed(assessment, now)
     _submission_save(actor=actor, assessment=assessment, action=AuditAction.SUBMIT, old=old)
     return assessment
+
+
+def evidence_warnings_confirm(*, actor, assessment: Assessment, warnings) -> None:
+    """Keep the evidence warnings the head submitted knowingly (the evidence app records them;
+    `warnings` as read by selectors.evidence_warnings_of)."""
+    if hooks.evidence is not None and warnings:
+        hooks.evidence.warnings_confirm(actor=actor, assessment=assessment, warnings=warnings)
 
 
 @transaction.atomic

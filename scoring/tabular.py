@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from parindex.tabular_safe import csv_unescape
 
@@ -241,8 +242,6 @@ def xlsx_cell_text(cell) -> str:
 
 
 def _xlsx_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

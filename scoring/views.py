@@ -8,80 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from units.rules import roles_of, unit_ids_of
-
 from . import engine, selectors, services
-from .models import Assessment, Criterion
-
-
-@login_required
-@require_safe
-def home(request):
-    """Each role's home: the current period, its phase and deadlines, and the user's tasks."""
-    period = selectors.period_current()
-    roles = roles_of(request.user)
-    assessments = []
-    if period is not None:
-        unit_ids = unit_ids_of(request.user, year=period.year)
-        assessments = list(
-            Assessment.objects.filter(period=period, unit_id__in=unit_ids).select_related(
-                "period", "unit"
-            )
-        )
-    published = list(selectors.period_published_list()[:5])
-    return render(
-        request,
-        "scoring/home.html",
-        {
-            "period": period,
-            "roles": roles,
-            "assessments": assessments,
-            "published": published,
-            "next_actions": _next_actions(request.user, period),
-            "unit_pages": _unit_pages(request.user, period, assessments, published),
-        },
-    )
-
-
-def _unit_pages(user, period, assessments, published) -> list[dict]:
-    """The unit's pages of the current year and of the published years that the rules let
-    the user open now: results, scorecard, improvement plan (appraisal.agency)."""
-    from appraisal.agency import unit_links
-    from units.models import Unit
-
-    unit_ids = unit_ids_of(user)
-    if not unit_ids:
-        return []
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
-    current = {a.unit_id: a for a in assessments}
-    pages = []
-    for year_period in [period, *[p for p in published if p != period]]:
-        if year_period is None:
-            continue
-        dossiers = (
-            current
-            if year_period == period
-            else {
-                a.unit_id: a
-                for a in Assessment.objects.filter(
-                    period=year_period, unit_id__in=unit_ids
-                ).select_related("period", "unit", "group")
-            }
-        )
-        for unit_id, unit in units.items():
-            links = unit_links(
-                actor=user, period=year_period, assessment=dossiers.get(unit_id), unit=unit
-            )
-            if links:
-                pages.append({"period": year_period, "unit": unit, "links": links})
-    return pages
-
-
-def _next_actions(user, period) -> list:
-    """What to do now, per role: read from the appraisal (a later layer, imported here)."""
-    from appraisal.todo import next_actions
-
-    return next_actions(actor=user, period=period)
+from .models import Criterion
 
 
 @require_safe
@@ -305,13 +233,8 @@ def _evidence_warnings_confirm(request, assessment, evidence_warnings) -> None:
             ),
             code="warnings_unconfirmed",
         )
-    from evidence import selectors as evidence_selectors
-    from evidence import services as evidence_services
-
-    evidence_services.evidence_warnings_confirm(
-        actor=request.user,
-        assessment=assessment,
-        warnings=evidence_selectors.evidence_warnings_snapshot(evidence_warnings),
+    services.evidence_warnings_confirm(
+        actor=request.user, assessment=assessment, warnings=evidence_warnings
     )
 
 

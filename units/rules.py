@@ -109,11 +109,6 @@ def is_appraiser(user, obj=None) -> bool:
 
 
 @rules.predicate
-def is_agency_user(user, obj=None) -> bool:
-    return bool(unit_ids_of(user, year=year_of(obj)))
-
-
-@rules.predicate
 def works_in_unit(user, obj) -> bool:
     """Staff or head of the object's unit, for the object's year."""
     unit_id = unit_id_of(obj)
@@ -133,4 +128,3 @@ is_province_staff = is_secretariat | is_leadership | is_council
 # Units are not confidential (names and codes): any province or team role of any year sees
 # them all, agency users their own.
 rules.add_perm("units.view_unit", works_in_unit | is_province_staff | is_appraiser)
-rules.add_perm("units.manage_units", is_secretariat)

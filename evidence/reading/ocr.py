@@ -18,6 +18,7 @@ import subprocess
 from dataclasses import dataclass, replace
 
 import numpy as np
+from django.conf import settings
 from PIL import Image, ImageFilter, ImageOps
 
 from .lines import Line, merge_segments
@@ -37,15 +38,11 @@ class OcrUnavailable(RuntimeError):
 
 
 def tesseract_path() -> str | None:
-    from django.conf import settings
-
     configured = getattr(settings, "TESSERACT_CMD", "") if settings.configured else ""
     return configured or os.environ.get("TESSERACT_CMD") or shutil.which("tesseract")
 
 
 def _niceness() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "EVIDENCE_OCR_NICE", 10)) if settings.configured else 10
 
 

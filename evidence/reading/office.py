@@ -6,6 +6,11 @@ from __future__ import annotations
 import zipfile
 from xml.etree import ElementTree
 
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
 from .lines import Line, clean
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -52,11 +57,6 @@ class _Builder:
 
 def docx_lines(stream) -> list[Line]:
     """`stream`: a seekable binary file."""
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     stream.seek(0)
     document = docx.Document(stream)
     builder = _Builder()

@@ -13,14 +13,17 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from PIL import Image
 
 from ..enums import FileKind
 from ..validation import detect_type
 from . import header, ocr, vocabulary
 from .header import DocumentFields
 from .lines import Line
+from .office import docx_lines, odt_lines
+from .pdf import PdfPages
 from .signatures import SignatureCheck, check_signatures
-from .warnings import warning
+from .warnings import warning, warning_text
 
 logger = logging.getLogger("evidence.reading")
 
@@ -59,8 +62,6 @@ class Reading:
 
     def as_json(self, file_label: str) -> dict:
         """The `inspect_evidence` object of this file (a contract: keys exactly so)."""
-        from .warnings import warning_text
-
         document = self.document
         return {
             "file": file_label,
@@ -83,13 +84,9 @@ class _Source:
         self.image = None
         self.ocr_seconds = 0.0
         if kind == FileKind.PDF:
-            from .pdf import PdfPages
-
             self.pdf = PdfPages(stream)
             reading.pages = len(self.pdf)
         elif kind in (FileKind.JPEG, FileKind.PNG):
-            from PIL import Image
-
             stream.seek(0)
             image = Image.open(stream)
             if image.width * image.height > MAX_IMAGE_PIXELS:
@@ -99,14 +96,10 @@ class _Source:
             self.image = image
             reading.pages = 1
         elif kind == FileKind.DOCX:
-            from .office import docx_lines
-
             self.cache[0] = header.to_content(docx_lines(stream))
             reading.pages = 1
             self._used(TEXT if self.cache[0] else NONE)
         elif kind == FileKind.ODT:
-            from .office import odt_lines
-
             self.cache[0] = header.to_content(odt_lines(stream))
             reading.pages = 1
             self._used(TEXT if self.cache[0] else NONE)

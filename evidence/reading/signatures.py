@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from asn1crypto import pem, x509
+
 logger = logging.getLogger("evidence.reading")
 
 
@@ -49,8 +51,6 @@ def load_trust_roots(path: str | Path | None) -> list:
     """The certificates of a PEM (or DER) bundle, as asn1crypto certificates; [] when unset."""
     if not path:
         return []
-    from asn1crypto import pem, x509
-
     data = Path(path).read_bytes()
     if pem.detect(data):
         return [
@@ -75,6 +75,7 @@ def _validity(certificate) -> tuple[datetime, datetime]:
 
 
 def _chains(certificate, intermediates, context) -> bool:
+    # pyhanko takes ~2.5 s to import: loaded when a signature is checked, not at start-up
     from pyhanko_certvalidator import CertificateValidator
     from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
@@ -120,6 +121,7 @@ def check_signatures(stream, *, trust_roots: list) -> list[SignatureCheck]:
 
 def _check_signatures(stream, trust_roots: list) -> list[SignatureCheck]:
     stream.seek(0)
+    # pyhanko takes ~2.5 s to import: loaded when a signature is checked, not at start-up
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature

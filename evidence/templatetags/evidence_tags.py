@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from evidence.selectors import evidence_cards
+
 register = template.Library()
 
 _ONE_PLACE = Decimal("0.1")
@@ -31,8 +33,6 @@ def evidence_card(context, evidence_file, criterion=None):
     The cards of the whole dossier are read once per request (evidence.selectors
     .evidence_cards, a fixed number of queries) and kept on the request, so a page with
     many files costs no more queries than a page with one."""
-    from evidence.selectors import evidence_cards
-
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     assessment = context.get("assessment")

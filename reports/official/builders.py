@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports import selectors
 from reports.documents import (
     INT,
     NUM,
@@ -1318,8 +1319,6 @@ def supplement_letter_document(data: dict, settings, issue=None) -> OfficialDocu
 def official_document(kind: str, period, unit=None) -> OfficialDocument:
     """The document of a kind for a period (and unit), with the settings in force and the
     number and date it was issued with (a draft when it has none)."""
-    from reports import selectors
-
     settings = selectors.document_settings_current()
     if kind == ReportKind.YEAR_REPORT:
         issue = selectors.document_issue_current(period=period, kind=kind)

@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Mm, Pt
+from PIL import Image
 
 from reports.charts import png_bar_chart
 from reports.documents import Table
@@ -373,8 +374,6 @@ def _table(doc, block: TableBlock, width: Emu) -> None:
 
 
 def _chart(doc, block: ChartBlock, width: Emu) -> None:
-    from PIL import Image
-
     png = png_bar_chart(block.chart)
     with Image.open(io.BytesIO(png)) as image:
         pixels_wide, pixels_high = image.size

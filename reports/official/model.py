@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from reports.documents import BarChart, Table
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -155,8 +157,6 @@ def short_date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
-        from django.utils import timezone
-
         day = timezone.localtime(day).date()
     return f"{day:%d/%m/%Y}"
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from scoring import engine
+from scoring import engine, rules
 from scoring.enums import Band
 
 register = template.Library()
@@ -46,14 +46,10 @@ def vn_datetime(value):
 @register.filter
 def unit_deadline(assessment, name):
     """The unit's own deadline `name` (a Period field), its extension included."""
-    from scoring import rules
-
     return rules.unit_deadline(assessment, name)
 
 
 @register.filter
 def extension_in_force(assessment, name):
     """The unit's extension of deadline `name` when it is later than the year's, or None."""
-    from scoring import rules
-
     return rules.extension_in_force(assessment, name)

@@ -46,7 +46,8 @@ from reports.models import ReportFile
 from scoring import criteria_io
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import LeafScore, Period
-from scoring.services import results_compute, results_seal
+from scoring.sealing import results_seal
+from scoring.services import results_compute
 from tests import factories as f
 from tests.evidence.files import pdf_bytes
 from units.enums import RoleKind

@@ -373,7 +373,7 @@ def test_supplement_request_mailed_to_agency(supplement, django_capture_on_commi
     # The move in the fixture ran inside the test transaction: re-run the notification.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services._supplement_requests_notify(supplement.period)
+        services.supplement_requests_notify(supplement.period)
     bodies = [m.body for m in mail.outbox if "chuyen_vien@example.gov.vn" in m.to]
     assert bodies and "2.1" in bodies[0]
 

@@ -56,8 +56,8 @@ def demo_world(transactional_db, settings):
     """The demo province, its current year, a published year and a user of every role."""
     from appraisal.models import Assignment
     from appraisal.notifications import notify
+    from parindex.demo import DEMO_PASSWORD, demo_load
     from scoring import selectors
-    from scoring.demo import DEMO_PASSWORD, demo_load
     from scoring.models import Assessment
     from units.enums import RoleKind
 

@@ -203,7 +203,7 @@ def test_appraiser_desk_journey(browser_page, desk, tmp_path):
     expect(page.locator("#count-cross-checks")).to_have_text("0")
 
     # 8. Round 1 closes; the agency sees the comment, not the note nor its file.
-    # (Other units' items are still open: the secretariat confirms the move knowingly.)
+    # Other items of the round are not done: the move lists that, and the secretariat confirms.
     services.phase_move(
         actor=desk["secretariat"], period=period, to_phase=Phase.ROUND1_CLOSED, confirm=True
     )

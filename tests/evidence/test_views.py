@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from evidence import services
 from evidence.models import EvidenceFile, EvidenceLink
-from evidence.selectors import evidence_leaf_context, evidence_leaves_context
+from evidence.selectors import evidence_leaf_context
 from scoring.enums import AssessmentStatus
 from scoring.templatetags.par import vn_date
 
@@ -263,30 +263,6 @@ def test_evidence_partial_shows_vietnamese_size_and_date(dossier, rf):
     assert "1,2 MB" in html
     assert vn_date(f.uploaded_at) in html and vn_date(f.uploaded_at).count("/") == 2
     assert f'<option value="{f2.id}">khac.png' in html
-
-
-def _leaf_form_html(dossier, leaves):
-    from django.template.loader import render_to_string
-
-    contexts = evidence_leaves_context(
-        actor=dossier.staff, assessment=dossier.assessment, criteria=leaves
-    )
-    return "".join(render_to_string("evidence/_leaf_evidence.html", contexts[c.id]) for c in leaves)
-
-
-@pytest.mark.parametrize("n_files", [1, 3])
-def test_evidence_leaves_context_query_count_fixed(dossier, django_assert_num_queries, n_files):
-    leaves = [dossier.tree[code] for code in ("1.1", "1.2", "2.1", "2.2", "2.3", "2.4")]
-    for i in range(n_files):
-        f = _stored(
-            dossier, name=f"f{i}.pdf", content=files.pdf_bytes(f"f{i}"), criterion=leaves[i]
-        )
-        services.evidence_link(actor=dossier.staff, evidence_file=f, criterion=leaves[-1])
-    dossier.staff._par_roles = None
-    # roles, links+files, files; the cards: files with readings, links, units, same content
-    with django_assert_num_queries(8):
-        html = _leaf_form_html(dossier, leaves)
-    assert html.count('class="evidence"') == len(leaves)
 
 
 def test_evidence_upload_view_large_file_through_temporary_file(staff_client, dossier):

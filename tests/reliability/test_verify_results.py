@@ -96,7 +96,7 @@ def test_verify_results_writes_nothing(django_assert_max_num_queries):
 @pytest.mark.django_db
 def test_published_results_carry_their_inputs_hash_and_a_later_score_change_is_detected():
     from scoring.models import LeafScore
-    from scoring.services import results_inputs_hash, results_seal
+    from scoring.sealing import results_inputs_hash, results_seal
 
     group = f.make_group("so")
     period = f.make_period(2023, Phase.ROUND2, groups=[group])

@@ -18,7 +18,8 @@ from django.db import connection
 from parindex.celery import app as celery_app
 from scoring.enums import Phase, Stage
 from scoring.models import Result
-from scoring.services import results_compute, results_hash
+from scoring.sealing import results_hash
+from scoring.services import results_compute
 from tests import factories as f
 from tests.workers import worker_start, worker_stop
 

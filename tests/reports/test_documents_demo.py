@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 from docx import Document
 
+from parindex import demo
 from reports.enums import ReportKind
 from reports.official.builders import official_document
 from reports.services import official_bytes
-from scoring import demo
 from scoring.enums import Stage
 from scoring.models import LeafScore, Period
 from tests.scoring.test_demo import FAST_HASHERS, _clear

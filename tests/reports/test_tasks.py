@@ -11,7 +11,8 @@ from reports.services import index_run_request, report_file_request
 from reports.tasks import index_run_task, report_file_build_task
 from scoring.enums import Phase, Stage
 from scoring.models import LeafScore, Result
-from scoring.services import results_compute, results_hash
+from scoring.sealing import results_hash
+from scoring.services import results_compute
 from scoring.tasks import results_compute_task
 from tests.factories import RoleKind, make_user
 

@@ -1,4 +1,4 @@
-"""The deterministic demo province (scoring.demo) and `manage.py load_demo`."""
+"""The deterministic demo province (parindex.demo) and `manage.py load_demo`."""
 
 import json
 from collections import Counter, defaultdict
@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from scoring import calendar, demo, engine
+from parindex import demo
+from scoring import calendar, engine
 from scoring.enums import AssessmentStatus, Method, NodeKind, NodeLevel, Phase, Stage
 from scoring.models import (
     Assessment,

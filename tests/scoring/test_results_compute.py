@@ -11,8 +11,9 @@ import pytest
 
 from scoring.enums import Phase, ResultSource, Stage
 from scoring.models import LeafScore, PeriodGroup, Result
+from scoring.sealing import results_hash
 from scoring.selectors import results_report
-from scoring.services import PublishedYearError, results_compute, results_hash
+from scoring.services import PublishedYearError, results_compute
 from tests.factories import (
     exempt,
     make_assessment,

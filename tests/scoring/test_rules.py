@@ -31,7 +31,6 @@ PROVINCE_2025 = {"secretariat", "council", "leadership"}
 OWN = {"staff", "head"}
 EVERYONE = set(ROLES)
 STARTED = {p for p in workflow.PHASES if workflow.PHASES[p].appraisal_started}
-NOT_FROZEN = {p for p in workflow.PHASES if not workflow.PHASES[p].frozen}
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +67,6 @@ def _expected(perm: str, phase: str, status: str) -> set[str]:
     return {
         "scoring.view_results": EVERYONE if phase == Phase.PUBLISHED else PROVINCE_2025,
         "scoring.manage_period": {"secretariat"},
-        "scoring.change_criteria": {"secretariat"} if phase in NOT_FROZEN else set(),
         "scoring.set_up_year": {"secretariat"} if phase not in STARTED else set(),
         "scoring.view_assessment": OWN
         | PROVINCE_2025
@@ -80,8 +78,7 @@ def _expected(perm: str, phase: str, status: str) -> set[str]:
     }[perm]
 
 
-PERMS_OF_THE_YEAR = ("scoring.view_results", "scoring.manage_period", "scoring.change_criteria")
-PERMS_OF_THE_YEAR += ("scoring.set_up_year",)
+PERMS_OF_THE_YEAR = ("scoring.view_results", "scoring.manage_period", "scoring.set_up_year")
 PERMS_OF_THE_DOSSIER = (
     "scoring.view_assessment",
     "scoring.view_own_assessment",

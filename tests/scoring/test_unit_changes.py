@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from scoring import lineage, unit_changes
 from scoring.enums import AuditAction, Phase, Stage
 from scoring.models import Assessment, AuditEntry, PeriodGroup
-from scoring.services import assessment_scores_compute
+from scoring.selectors import assessment_scores_compute
 from tests.factories import (
     RoleKind,
     make_assessment,

@@ -17,8 +17,9 @@ from reports.selectors import published_report
 from scoring import engine
 from scoring.enums import AssessmentStatus, Phase, Stage
 from scoring.models import Period, Result
+from scoring.sealing import results_seal
 from scoring.selectors import results_report
-from scoring.services import results_compute, results_seal
+from scoring.services import results_compute
 from tests.factories import (
     make_assessment,
     make_group,
@@ -130,7 +131,7 @@ def test_verify_results_and_the_seal_know_the_choice(year):
 def test_submitted_years_keep_their_seal(year):
     """A year where every unit submitted hashes as before these fields existed."""
     from scoring.models import Assessment
-    from scoring.services import results_digest
+    from scoring.sealing import results_digest
 
     Assessment.objects.update(status=AssessmentStatus.SUBMITTED)
     rows = [("A", 1, D("10"), D("2"), D("20"), "yeu", False, 1, 3, {})]

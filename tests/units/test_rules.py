@@ -24,7 +24,6 @@ from tests.factories import (
 from units.rules import (
     heads_unit,
     home_unit_ids,
-    is_agency_user,
     is_appraiser,
     is_council,
     is_leadership,
@@ -127,7 +126,6 @@ def test_unit_roles_by_year_and_kind(years):
     assert not heads_unit(staff, own_2025)
     assert works_in_unit(head_2025, own_2025) and heads_unit(head_2025, own_2025)
     assert not works_in_unit(head_2025, own_2023) and not heads_unit(head_2025, own_2023)
-    assert is_agency_user(head_2025, years[2025]) and not is_agency_user(head_2025, years[2023])
     assert unit_ids_of(head_2025, year=2025) == {unit.pk}
     assert unit_ids_of(head_2025, RoleKind.AGENCY_STAFF, year=2025) == set()
     assert unit_ids_of(head_2025, year=2023) == set()
@@ -138,22 +136,22 @@ def test_unit_roles_by_year_and_kind(years):
 
 # --- units' perms: role × action ---------------------------------------------------------------
 
-UNIT_ACTIONS = ("units.view_unit", "units.manage_units")
+UNIT_ACTIONS = ("units.view_unit",)
 
 
 @pytest.mark.parametrize(
     ("kind", "own_unit", "role_year", "expected"),
     [
-        (None, False, None, (False, False)),  # signed in, no role
-        (RoleKind.AGENCY_STAFF, True, None, (True, False)),
-        (RoleKind.AGENCY_HEAD, True, None, (True, False)),
-        (RoleKind.AGENCY_STAFF, False, None, (False, False)),  # another unit's staff
-        (RoleKind.APPRAISER, False, 2025, (True, False)),
-        (RoleKind.APPRAISER, False, 2023, (True, False)),  # units are not confidential
-        (RoleKind.SECRETARIAT, False, None, (True, True)),
-        (RoleKind.SECRETARIAT, False, 2025, (True, True)),
-        (RoleKind.COUNCIL, False, 2025, (True, False)),
-        (RoleKind.LEADERSHIP, False, 2025, (True, False)),
+        (None, False, None, (False,)),  # signed in, no role
+        (RoleKind.AGENCY_STAFF, True, None, (True,)),
+        (RoleKind.AGENCY_HEAD, True, None, (True,)),
+        (RoleKind.AGENCY_STAFF, False, None, (False,)),  # another unit's staff
+        (RoleKind.APPRAISER, False, 2025, (True,)),
+        (RoleKind.APPRAISER, False, 2023, (True,)),  # units are not confidential
+        (RoleKind.SECRETARIAT, False, None, (True,)),
+        (RoleKind.SECRETARIAT, False, 2025, (True,)),
+        (RoleKind.COUNCIL, False, 2025, (True,)),
+        (RoleKind.LEADERSHIP, False, 2025, (True,)),
     ],
 )
 def test_unit_perms_by_role(years, kind, own_unit, role_year, expected):
@@ -161,11 +159,3 @@ def test_unit_perms_by_role(years, kind, own_unit, role_year, expected):
     role_unit = unit if own_unit else make_unit(unit.group, "C01") if kind else None
     user = make_user(kind, role_unit, year=role_year) if kind else make_user()
     assert tuple(user.has_perm(perm, unit) for perm in UNIT_ACTIONS) == expected
-
-
-def test_unit_perms_asked_for_a_year_use_that_year(years):
-    """A unit in a year: the secretariat of another year may not manage it."""
-    secretariat_2023 = make_user(RoleKind.SECRETARIAT, year=2023)
-    in_2025 = UnitYear(years["unit"], years[2025])
-    assert not secretariat_2023.has_perm("units.manage_units", in_2025)
-    assert secretariat_2023.has_perm("units.manage_units", UnitYear(years["unit"], years[2023]))

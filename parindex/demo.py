@@ -48,15 +48,25 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from appraisal.models import Assignment, Supplement
+from reports.models import DocumentSettings
+from scoring import calendar, engine
+from scoring.criteria_io import criteria_import, criteria_parse
+from scoring.enums import AssessmentStatus, Method, NodeKind, NodeLevel, Phase, Stage
+from scoring.models import (
+    Assessment,
+    Criterion,
+    CriterionMax,
+    Exemption,
+    LeafScore,
+    Period,
+    PeriodGroup,
+)
+from scoring.sealing import results_seal
+from scoring.services import leaf_score_new, leaf_scores_create, results_compute
+from scoring.unit_changes import unit_changes_import, year_setup_apply
 from units.enums import RoleKind
 from units.models import Group, Role, Unit, User
-
-from . import calendar, engine
-from .criteria_io import criteria_import, criteria_parse
-from .enums import AssessmentStatus, Method, NodeKind, NodeLevel, Phase, Stage
-from .models import Assessment, Criterion, CriterionMax, Exemption, LeafScore, Period, PeriodGroup
-from .services import leaf_score_new, leaf_scores_create, results_compute, results_seal
-from .unit_changes import unit_changes_import, year_setup_apply
 
 SEED = 2025
 DEMO_PASSWORD = "demo12345"
@@ -822,7 +832,6 @@ def _appraisal_notes(year, units, per_unit, leaves) -> list[tuple[LeafScore, str
 
 
 def _supplements_create(flagged) -> None:
-    from appraisal.models import Supplement  # the demo composes every app
 
     Supplement.objects.bulk_create(
         Supplement(
@@ -884,7 +893,6 @@ def _schedule(
 
 def _document_settings_create() -> None:
     """The province's details on its official documents (reports: Decree 30 header, signer)."""
-    from reports.models import DocumentSettings  # the demo composes every app
 
     DocumentSettings.objects.create(
         province_name=PROVINCE,
@@ -928,7 +936,6 @@ def _current_year_assignments() -> None:
 
     Seeded rows (no e-mails): the secretariat's bulk assignment page does the same in use.
     """
-    from appraisal.models import Assignment  # the demo composes every app
 
     period = Period.objects.get(year=CURRENT_YEAR)
     fields = {

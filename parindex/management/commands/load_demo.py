@@ -1,11 +1,11 @@
-"""Load the deterministic demo province (scoring.demo) into an empty database."""
+"""Load the deterministic demo province (parindex.demo) into an empty database."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from scoring import demo
+from parindex import demo
 
 
 class Command(BaseCommand):
