@@ -109,6 +109,12 @@ def results_verify(*, period: Period, stage: str = Stage.FINAL) -> Verification:
     )
     sealed = {r.inputs_hash for r in stored.values() if r.inputs_hash}
     if sealed and sealed != {check.inputs_hash}:
+        # A seal written before the keys were sorted (scoring.sealing) still holds when the
+        # inputs, hashed the way they were then, are unchanged.
+        earlier = results_inputs_hash(period=period, stage=stage, keys_as_stored=True)
+        if sealed == {earlier}:
+            check.inputs_hash = earlier
+    if sealed and sealed != {check.inputs_hash}:
         check.differences.append(
             "dữ liệu đầu vào (điểm, giảm trừ, bộ tiêu chí, quy tắc) đã thay đổi sau khi công bố: "
             f"mã băm lúc công bố {', '.join(sorted(sealed))} ≠ hiện tại {check.inputs_hash}"

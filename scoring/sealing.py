@@ -31,16 +31,17 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not hashed: {value!r}")
 
 
-def canonical_json(value) -> str:
-    """One text for one value: keys sorted, fixed separators, Decimals as strings."""
+def canonical_json(value, *, sort_keys: bool = True) -> str:
+    """One text for one value: keys sorted, fixed separators, Decimals as strings.
+    (`sort_keys=False` only to check a seal written before keys were sorted.)"""
     return json.dumps(
-        value, sort_keys=True, separators=(", ", ": "), ensure_ascii=False, default=_plain
+        value, sort_keys=sort_keys, separators=(", ", ": "), ensure_ascii=False, default=_plain
     )
 
 
-def digest(value) -> str:
+def digest(value, *, sort_keys: bool = True) -> str:
     """SHA-256 (hex) of the value's canonical JSON."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(value, sort_keys=sort_keys).encode()).hexdigest()
 
 
 # What a result is, for its hash and for verify_results (besides the unit).
@@ -90,10 +91,13 @@ def results_hash(*, period: Period, stage: str) -> str:
     )
 
 
-def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
+def results_inputs_hash(
+    *, period: Period, stage: str = Stage.FINAL, keys_as_stored: bool = False
+) -> str:
     """SHA-256 of what a stage's results are computed from: the criteria with their maxima
     and methods, every stored leaf score and exemption, the units' groups and late-dossier
-    shares, and the period's rules."""
+    shares, and the period's rules. `keys_as_stored`: the hash as seals were written before
+    keys were sorted (dicts in the order the database gives them), for results_verify only."""
     criteria = [
         [
             c.code,
@@ -145,7 +149,7 @@ def results_inputs_hash(*, period: Period, stage: str = Stage.FINAL) -> str:
             [g.group.code, score_text(g.bonus_cap)] for g in period.groups.select_related("group")
         ),
     ]
-    return digest([criteria, scores, exemptions, units, rules])
+    return digest([criteria, scores, exemptions, units, rules], sort_keys=not keys_as_stored)
 
 
 def results_seal(*, period: Period) -> str:

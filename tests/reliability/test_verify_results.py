@@ -118,3 +118,35 @@ def test_published_results_carry_their_inputs_hash_and_a_later_score_change_is_d
     check = results_verify(period=period)
     assert not check.ok
     assert any("sau khi công bố" in line for line in check.differences)
+
+
+@pytest.mark.django_db
+def test_a_seal_written_before_keys_were_sorted_still_verifies_until_an_input_changes():
+    """Seals of years published before scoring.sealing sorted the keys hashed the params'
+    dicts in the order the database gave them: verify_results accepts that hash while the
+    inputs are unchanged, and still reports a changed score."""
+    from scoring.models import Criterion, LeafScore
+    from scoring.sealing import results_inputs_hash
+
+    group = f.make_group("so")
+    period = f.make_period(2023, Phase.ROUND2, groups=[group])
+    nodes = f.make_small_tree(period, [group])
+    leaf = nodes["1.2"]
+    # Keys out of order at every length, so that no database keeps them sorted.
+    Criterion.objects.filter(pk=leaf.pk).update(
+        params={**leaf.params, "zz": {"b": 1, "a": 2}, "y": "1", "aaa": "2"}
+    )
+    assessment = f.make_assessment(period, f.make_unit(group))
+    f.set_score(assessment, nodes["1.1"], "2")
+    results_compute(period=period, stage=Stage.FINAL)
+    earlier = results_inputs_hash(period=period, keys_as_stored=True)
+    assert earlier != results_inputs_hash(period=period)  # the two ways differ here
+    Result.objects.filter(period=period, stage=Stage.FINAL).update(inputs_hash=earlier)
+    period.phase = Phase.PUBLISHED
+    period.save(update_fields=["phase"])
+
+    assert results_verify(period=period).ok
+    LeafScore.objects.filter(assessment=assessment).update(value="1.00")
+    check = results_verify(period=period)
+    assert not check.ok
+    assert any("sau khi công bố" in line for line in check.differences)
