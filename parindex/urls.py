@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -10,8 +11,15 @@ from parindex.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The scripts' own messages (djangojs catalogue): gettext() and interpolate() in JS.
-    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
+    # The scripts' own messages (djangojs catalogue): gettext() and interpolate() in JS. Built
+    # once a day per language (cache_page keys on the active language) and cached by the
+    # browser; the pages ask for it with the language in the query (?vi, ?en), so switching
+    # language never reuses the other language's copy.
+    path(
+        "i18n/js/",
+        cache_page(86400, key_prefix="jsi18n")(JavaScriptCatalog.as_view()),
+        name="javascript_catalog",
+    ),
     path("dang-nhap/", accounts.ThrottledLoginView.as_view(), name="login"),
     path("dang-nhap/ma-xac-thuc/", accounts.totp_verify, name="totp_verify"),
     path("tai-khoan/xac-thuc-hai-buoc/", accounts.totp_enrol, name="totp_enrol"),

@@ -284,7 +284,9 @@ def test_the_scripts_messages_follow_the_language(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert english in response.content.decode()
+    assert "max-age=86400" in response["Cache-Control"]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    # The server's cached copy is per language.
     assert english not in client.get("/i18n/js/").content.decode()
 
 

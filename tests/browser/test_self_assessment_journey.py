@@ -206,6 +206,8 @@ def test_the_forms_live_messages_in_english(browser_page, journey, live_server):
     log_in(page, "chuyenvien")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(f"/ho-so/{journey['assessment'].id}/linh-vuc/2/")
+    # The catalogue is cached by the browser for a day: its address names the language.
+    expect(page.locator('script[src="/i18n/js/?en"]')).to_have_count(1)
     ratio = leaf(page, nodes["2.2"])
     ratio.locator("input[name=numerator]").fill("90")
     ratio.locator("input[name=denominator]").fill("100")
