@@ -6,12 +6,9 @@
 (function () {
   "use strict";
 
-  // Messages through the djangojs catalogue (/i18n/js/, loaded before this file).
-  var gettext = window.gettext || function (text) { return text; };
-  var interpolate = window.interpolate || function (text, args) {
-    var i = 0;
-    return text.replace(/%s/g, function () { return String(args[i++]); });
-  };
+  // Messages: gettext() and interpolate() of the djangojs catalogue (/i18n/js/), which the
+  // page loads before this file.
+  var gettext = window.gettext, interpolate = window.interpolate;
 
   function block(el) { return el.closest(".evidence[data-upload-url]"); }
 

@@ -9,12 +9,9 @@
 (function () {
   "use strict";
 
-  // Messages through the djangojs catalogue (/i18n/js/, loaded before this file).
-  var gettext = window.gettext || function (text) { return text; };
-  var interpolate = window.interpolate || function (text, args) {
-    var i = 0;
-    return text.replace(/%s/g, function () { return String(args[i++]); });
-  };
+  // Messages: gettext() and interpolate() of the djangojs catalogue (/i18n/js/), which the
+  // page loads before this file.
+  var gettext = window.gettext, interpolate = window.interpolate;
 
   var FIELD_NAMES = ["answer", "level", "value", "numerator", "denominator", "sipas", "count",
     "explanation"];
